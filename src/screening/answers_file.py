@@ -1,0 +1,58 @@
+"""Reading an answers file (JSON or YAML) into checked answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from screening import yamlfile
+from screening.answers import validate_answers
+from screening.conditions import AnswerValue
+from screening.errors import AnswersError, Problem
+from screening.models import Questionnaire
+
+
+def read_answers(path: Path, qn: Questionnaire, today: dt.date) -> dict[str, AnswerValue]:
+    """The file's answers, checked against the questionnaire; AnswersError lists each problem."""
+    raw, tree = _parse(path)
+    answers, problems = validate_answers(qn, raw, today)
+    if problems:
+        raise AnswersError(f"{path}: the answers do not fit the questionnaire", [
+            Problem(_where(path, tree, p.question), f"{p.question}: {p.message}")
+            for p in problems
+        ])
+    return answers
+
+
+def _parse(path: Path) -> tuple[dict[str, Any], Any]:
+    try:
+        text = yamlfile.read_text(path)
+    except yamlfile.YamlProblem as exc:
+        raise AnswersError(str(exc), [exc.problem]) from None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            # exc.msg describes the syntax only; the document's text is not repeated.
+            raise AnswersError("bad JSON", [Problem(f"{path}:{exc.lineno}",
+                                                    f"not valid JSON: {exc.msg}")]) from None
+        tree = None
+    else:
+        try:
+            tree = yamlfile.parse(text, str(path))
+        except yamlfile.YamlProblem as exc:
+            raise AnswersError("bad YAML", [exc.problem]) from None
+        data = yamlfile.plain(tree)
+    if data is None:
+        raise AnswersError("empty", [Problem(str(path), "is empty: expected question ids and answers")])
+    if not isinstance(data, dict):
+        raise AnswersError("not a mapping", [Problem(
+            str(path), "must map question ids to answers (for example 'pain_intensity: 6')")])
+    return {str(k): v for k, v in data.items()}, tree
+
+
+def _where(path: Path, tree: Any, question: str) -> str:
+    line = yamlfile.line_of(tree, [question]) if tree is not None and question in tree else None
+    return f"{path}:{line}" if line else str(path)

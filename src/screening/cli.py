@@ -1,0 +1,171 @@
+"""The command line: a thin layer over the core. Errors become messages here, and only here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from screening import __version__, resources
+from screening.errors import ScreeningError
+
+INTERNAL_ERROR = 70
+
+
+class ScreeningGroup(TyperGroup):
+    """Turns the tool's errors into one-line messages and exit codes, for every command."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ScreeningError as exc:
+            for line in exc.lines():
+                typer.echo(f"screening: {line}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("SCREENING_DEBUG"):
+                raise
+            # The exception's own text may carry an answer; only its type is shown.
+            typer.echo(f"screening: internal error ({type(exc).__name__}). This is a bug; "
+                       "run again with SCREENING_DEBUG=1 for details.", err=True)
+            raise typer.Exit(INTERNAL_ERROR) from None
+
+
+app = typer.Typer(
+    cls=ScreeningGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Chronic pain pre-screening. Not diagnostic: every summary ends with "
+    "'Discuss with a specialist.'",
+)
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", metavar="DIR", help="Folder with questionnaire.yaml and rules.yaml "
+                 "(default: the packaged ones)."),
+]
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option("--templates", metavar="DIR", help="Folder with the summary templates "
+                 "(default: the packaged ones)."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"screening {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True,
+                           help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Chronic pain pre-screening. Not diagnostic."""
+
+
+@app.command()
+def check(rules: RulesOption = None, templates: TemplatesOption = None) -> None:
+    """Check the questionnaire, rules and templates; print each problem as FILE:LINE: message."""
+    from screening.definitions import inspect_definitions
+    from screening.errors import DefinitionError
+    from screening.rendering import check_templates
+
+    rules_dir = rules or resources.rules_dir()
+    templates_dir = templates or resources.templates_dir()
+    defs, problems = inspect_definitions(rules_dir)
+    problems += check_templates(templates_dir)
+    if problems or defs is None:
+        raise DefinitionError("definitions have problems", problems)
+    qn, rs = defs.questionnaire, defs.ruleset
+    typer.echo(
+        f"OK: {len(qn.questions)} questions, {len(rs.rules)} rules, {len(rs.sources)} sources, "
+        f"criteria {', '.join(c.id for c in rs.criteria)} covered ({rules_dir})"
+    )
+
+
+@app.command()
+def questions(rules: RulesOption = None) -> None:
+    """List the questions: id, type, who is asked, and the choice ids."""
+    from screening.definitions import load_definitions
+    from screening.display import number
+
+    defs = load_definitions(rules or resources.rules_dir())
+    qn = defs.questionnaire
+    for q in qn.questions:
+        flags = [q.type]
+        if q.type in ("number", "integer") and (q.min is not None or q.max is not None):
+            low = "" if q.min is None else number(q.min)
+            high = "" if q.max is None else number(q.max)
+            flags.append(f"{low}..{high}")
+        if q.unit:
+            flags.append(q.unit)
+        if q.required:
+            flags.append("required")
+        if q.audience == "staff":
+            flags.append("staff only")
+        if q.when is not None:
+            flags.append("conditional")
+        if q.choices_from:
+            flags.append(f"choices from {q.choices_from}")
+        typer.echo(f"{q.id:<22} {', '.join(flags)}")
+        if q.choices is not None:
+            for c in q.choices:
+                typer.echo(f"    {c.id:<28} {c.label}")
+
+
+@app.command()
+def summary(
+    answers: Annotated[Path, typer.Option("--answers", metavar="FILE",
+                                          help="JSON or YAML file of answers by question id.")],
+    fmt: Annotated[str, typer.Option("--format", metavar="text|html|md|json",
+                                     help="Output format.")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", metavar="PATH",
+                                                help="Write here (owner-only) instead of "
+                                                     "standard output.")] = None,
+    rules: RulesOption = None,
+    templates: TemplatesOption = None,
+) -> None:
+    """Print the clinician's summary for a file of answers."""
+    from screening.answers_file import read_answers
+    from screening.definitions import load_definitions
+    from screening.files import write_private
+    from screening.report import make_summary
+
+    chosen = _format(fmt)
+    defs = load_definitions(rules or resources.rules_dir())
+    today = dt.date.today()
+    given = read_answers(answers, defs.questionnaire, today)
+    document = make_summary(defs, given, chosen, templates or resources.templates_dir(), today)
+    if output is None:
+        sys.stdout.write(document)
+    else:
+        write_private(output, document)
+        typer.echo(f"Summary written to {output}", err=True)
+
+
+def _format(fmt: str) -> Any:
+    from screening.errors import BadInputError
+    from screening.rendering import FORMATS
+
+    if fmt not in FORMATS:
+        raise BadInputError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console entry point."""
+    app(args=argv, prog_name="screening")
+    raise SystemExit(0)  # pragma: no cover - typer exits itself

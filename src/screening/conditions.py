@@ -1,0 +1,179 @@
+"""Conditions as data: all/any/not over comparisons of one answer. No eval, ever.
+
+A comparison names one question and exactly one operator, for example
+``{question: pain_duration_months, at_least: 3}`` or
+``{question: conditions, includes_any: [crps, fibromyalgia]}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+Scalar = Union[bool, int, float, str, dt.date]
+AnswerValue = Union[int, float, str, list[str], dt.date]
+Answers = Mapping[str, AnswerValue]
+
+ORDER_OPS = ("at_least", "at_most", "above", "below")
+CHOICE_OPS = ("equals", "not_equals", "one_of")
+MULTI_OPS = ("includes_any", "includes_all", "includes_none")
+OPERATORS = ("answered", *CHOICE_OPS, *ORDER_OPS, *MULTI_OPS)
+Operator = Literal[
+    "answered", "equals", "not_equals", "one_of", "at_least", "at_most", "above", "below",
+    "includes_any", "includes_all", "includes_none",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Compare(_Strict):
+    """One question compared with one value."""
+
+    question: str
+    answered: bool | None = None
+    equals: Scalar | None = None
+    not_equals: Scalar | None = None
+    one_of: list[Scalar] | None = None
+    at_least: float | dt.date | None = None
+    at_most: float | dt.date | None = None
+    above: float | dt.date | None = None
+    below: float | dt.date | None = None
+    includes_any: list[str] | None = None
+    includes_all: list[str] | None = None
+    includes_none: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Compare:
+        given = [op for op in OPERATORS if getattr(self, op) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"a comparison needs exactly one operator ({', '.join(OPERATORS)}); "
+                f"found {len(given)}"
+            )
+        return self
+
+    @property
+    def operator(self) -> Operator:
+        op: Operator = next(o for o in OPERATORS if getattr(self, o) is not None)  # type: ignore[assignment]
+        return op
+
+    @property
+    def value(self) -> Any:
+        return getattr(self, self.operator)
+
+
+class AllOf(_Strict):
+    all_: list[Condition] = Field(alias="all", min_length=1)
+
+
+class AnyOf(_Strict):
+    any_: list[Condition] = Field(alias="any", min_length=1)
+
+
+class NotOf(_Strict):
+    not_: Condition = Field(alias="not")
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return {AllOf: "all", AnyOf: "any", NotOf: "not"}.get(type(value), "compare")
+    if isinstance(value, Mapping):
+        for key in ("all", "any", "not"):
+            if key in value:
+                return key
+        return "compare"
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[AllOf, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[NotOf, Tag("not")],
+        Annotated[Compare, Tag("compare")],
+    ],
+    Discriminator(
+        _kind,
+        custom_error_type="condition",
+        custom_error_message="a condition is a mapping with all, any, not, or a question",
+    ),
+]
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+
+
+def is_answered(value: AnswerValue | None) -> bool:
+    """An empty list or empty text counts as not answered."""
+    return value is not None and value != "" and value != []
+
+
+def evaluate(condition: Condition, answers: Answers) -> bool:
+    """Whether the condition holds for these answers; an unanswered question compares false."""
+    if isinstance(condition, AllOf):
+        return all(evaluate(c, answers) for c in condition.all_)
+    if isinstance(condition, AnyOf):
+        return any(evaluate(c, answers) for c in condition.any_)
+    if isinstance(condition, NotOf):
+        return not evaluate(condition.not_, answers)
+    return _compare(condition, answers.get(condition.question))
+
+
+def _compare(c: Compare, got: AnswerValue | None) -> bool:
+    op, want = c.operator, c.value
+    if op == "answered":
+        return is_answered(got) is bool(want)
+    if not is_answered(got):
+        return False
+    if op == "equals":
+        return bool(got == want)
+    if op == "not_equals":
+        return bool(got != want)
+    if op == "one_of":
+        return got in want
+    if op in MULTI_OPS:
+        chosen = set(got) if isinstance(got, list) else {got}
+        wanted = set(want)
+        if op == "includes_any":
+            return bool(chosen & wanted)
+        if op == "includes_all":
+            return wanted <= chosen
+        return not chosen & wanted
+    try:
+        if op == "at_least":
+            return bool(got >= want)  # type: ignore[operator]
+        if op == "at_most":
+            return bool(got <= want)  # type: ignore[operator]
+        if op == "above":
+            return bool(got > want)  # type: ignore[operator]
+        return bool(got < want)  # type: ignore[operator]
+    except TypeError:  # load-time checks keep types apart; be safe all the same
+        return False
+
+
+def comparisons(condition: Condition) -> Iterator[tuple[Compare, tuple[str | int, ...]]]:
+    """Every comparison in a condition, with its path inside the condition."""
+    if isinstance(condition, AllOf):
+        for i, c in enumerate(condition.all_):
+            for cmp, path in comparisons(c):
+                yield cmp, ("all", i, *path)
+    elif isinstance(condition, AnyOf):
+        for i, c in enumerate(condition.any_):
+            for cmp, path in comparisons(c):
+                yield cmp, ("any", i, *path)
+    elif isinstance(condition, NotOf):
+        for cmp, path in comparisons(condition.not_):
+            yield cmp, ("not", *path)
+    else:
+        yield condition, ()
+
+
+def referenced_questions(condition: Condition) -> list[str]:
+    """Question ids a condition looks at, in order, once each."""
+    return list(dict.fromkeys(c.question for c, _ in comparisons(condition)))

@@ -1,0 +1,60 @@
+"""The one error hierarchy; the CLI turns these into messages and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+EXIT_BAD_INPUT = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, and where: a file and line, or a question or rule id."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class ScreeningError(Exception):
+    """Base of every error the tool reports to a person instead of a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = tuple(problems)
+
+    def lines(self) -> list[str]:
+        """The lines to print: one per problem, or the message alone."""
+        if self.problems:
+            return [str(p) for p in self.problems]
+        return [self.message]
+
+
+class BadInputError(ScreeningError):
+    """Something a person or a clinic supplied is wrong (exit 2)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class DefinitionError(BadInputError):
+    """The questionnaire, rules or templates are invalid."""
+
+
+class AnswersError(BadInputError):
+    """An answers file, or an answer, does not fit the questionnaire."""
+
+
+class DecisionLanguageError(BadInputError):
+    """A summary would carry decision language; it is refused, not emitted."""
+
+
+class OutputError(ScreeningError):
+    """The summary could not be written where asked."""
+
+    exit_code = EXIT_BAD_INPUT

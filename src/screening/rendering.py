@@ -1,0 +1,159 @@
+"""Rendering a summary view to text, HTML, Markdown or JSON. The only place Jinja is set up.
+
+Templates run in Jinja's sandbox. Answers reach them only as values: typed text is never
+compiled as a template. HTML is autoescaped; in Markdown every value is escaped on output.
+Every rendered summary passes the non-diagnostic guard before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import textwrap
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, get_args
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from screening import guard
+from screening.errors import DecisionLanguageError, DefinitionError, Problem
+from screening.summary import SummaryView, summary_data
+from screening.text import clean_text
+
+Format = Literal["text", "html", "md", "json"]
+FORMATS: tuple[Format, ...] = get_args(Format)
+TEMPLATES: dict[Format, str] = {
+    "text": "summary.txt.j2",
+    "html": "summary.html.j2",
+    "md": "summary.md.j2",
+}
+SUFFIXES: dict[Format, str] = {"text": ".txt", "html": ".html", "md": ".md", "json": ".json"}
+
+# Inside a line only these change meaning. Escaping the ':' of '://' and the '.' of 'www.'
+# keeps a typed address from turning into a link.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~>])|(?<=www)(\.)|(:)(?=//)")
+_MD_UNESCAPE = re.compile(r"\\([\\`*_\[\]|~>.:])")
+
+
+def md_escape(value: object) -> str:
+    """A value as Markdown that shows literally: no emphasis, links, headings or HTML."""
+    text = " ".join(clean_text(str(value)).split("\n"))
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def wrap(value: object, width: int = 80, indent: int = 0, first: int | None = None) -> str:
+    """Wrap each paragraph to ``width`` columns, later lines indented by ``indent``.
+
+    ``first``: columns of the first line the template has already filled (a label).
+    """
+    pad = " " * indent
+    used = indent if first is None else first
+    out: list[str] = []
+    for n, para in enumerate(str(value).split("\n")):
+        lines = textwrap.wrap(
+            para, width=width, initial_indent=" " * used if n == 0 else pad,
+            subsequent_indent=pad, break_on_hyphens=False,
+        )
+        out.extend(lines or [""])
+    if first is not None:
+        out[0] = out[0][first:]
+    return "\n".join(out)
+
+
+def _plain(value: object) -> str:
+    return clean_text(str(value))
+
+
+@lru_cache(maxsize=16)
+def environment(templates: Path, fmt: Format) -> SandboxedEnvironment:
+    """The sandboxed environment for one output format."""
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=fmt == "html",
+        undefined=jinja2.StrictUndefined,
+        finalize=md_escape if fmt == "md" else (_plain if fmt == "text" else None),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["wrap"] = wrap
+    return env
+
+
+def render(view: SummaryView, fmt: Format, templates: Path) -> str:
+    """The summary as a document; raises DecisionLanguageError rather than emit a verdict."""
+    if fmt == "json":
+        out = json.dumps(summary_data(view), indent=2, ensure_ascii=False) + "\n"
+    else:
+        try:
+            template = environment(templates, fmt).get_template(TEMPLATES[fmt])
+            out = template.render(s=view)
+        except jinja2.TemplateSyntaxError as exc:
+            raise DefinitionError("template error", [_template_problem(templates, exc)]) from None
+        except jinja2.TemplateNotFound as exc:
+            raise DefinitionError("template missing", [
+                Problem(str(templates / str(exc.name)), "no such template")]) from None
+        except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
+            where = str(templates / TEMPLATES[fmt])
+            raise DefinitionError("template error", [
+                Problem(where, f"template failed: {type(exc).__name__}")]) from None
+    hits = guard.find_decision_language(
+        plain_text(out, fmt), allowed=(guard.DISCLAIMER, *view.typed_text)
+    )
+    if hits:
+        raise DecisionLanguageError("refused", [Problem(
+            f"{fmt} summary", f"not written: it {guard.describe(hits)}. "
+            "Fix the rules or templates (run 'screening check')")])
+    return out
+
+
+def plain_text(document: str, fmt: Format) -> str:
+    """What a reader sees, for the guard: no tags, entities or escapes."""
+    if fmt == "html":
+        body = re.sub(r"<(style|script)\b.*?</\1>", " ", document, flags=re.S | re.I)
+        return html.unescape(re.sub(r"<[^>]*>", " ", body))
+    if fmt == "md":
+        return html.unescape(_MD_UNESCAPE.sub(r"\1", document))
+    if fmt == "json":
+        return "\n".join(_strings(json.loads(document)))
+    return document
+
+
+def _strings(node: object) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return []
+
+
+def check_templates(templates: Path) -> list[Problem]:
+    """Each template compiles, and its own words carry no decision language."""
+    problems: list[Problem] = []
+    for fmt, name in TEMPLATES.items():
+        path = templates / name
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError:
+            problems.append(Problem(str(path), "cannot be read"))
+            continue
+        try:
+            environment(templates, fmt).parse(source, name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(_template_problem(templates, exc))
+        for lineno, line in enumerate(source.splitlines(), start=1):
+            hits = guard.find_decision_language(line, allowed=(guard.DISCLAIMER,))
+            if hits:
+                problems.append(Problem(f"{path}:{lineno}", guard.describe(hits)))
+    return problems
+
+
+def _template_problem(templates: Path, exc: jinja2.TemplateSyntaxError) -> Problem:
+    path = exc.filename or str(templates / (exc.name or "?"))
+    return Problem(f"{path}:{exc.lineno}", f"template syntax: {exc.message}")

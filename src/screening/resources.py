@@ -1,0 +1,22 @@
+"""Where the packaged definitions and templates are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _packaged(name: str) -> Path:
+    # Installed from a wheel they sit inside the package; in a source checkout (editable
+    # install) they are at the top of the repository.
+    inside = _HERE / name
+    return inside if inside.is_dir() else _HERE.parents[1] / name
+
+
+def rules_dir() -> Path:
+    return _packaged("rules")
+
+
+def templates_dir() -> Path:
+    return _packaged("templates")
