@@ -59,7 +59,8 @@ def test_every_criterion_is_covered(defs: Definitions) -> None:
 
 def test_small_fixture_loads(write_defs: WriteDefs) -> None:
     defs = load_definitions(write_defs())
-    assert [q.id for q in defs.questionnaire.questions][0] == "pain_duration_months"
+    assert [q.id for q in defs.questionnaire.questions] == [
+        "pain_duration_months", "prior_treatments", "not_enough_relief", "notes"]
 
 
 BROKEN_QUESTIONNAIRE = [
@@ -67,7 +68,8 @@ BROKEN_QUESTIONNAIRE = [
     ("    type: number\n", "    type: numbr\n", 4, "type"),
     ("    unit: months\n", "    unit: months\n    colour: red\n", 8, "colour: unknown field"),
     ("when: {question: prior_treatments, answered: true}",
-     "when: {question: prior_treatmnts, answered: true}", 23, "unknown question id 'prior_treatmnts'"),
+     "when: {question: prior_treatmnts, answered: true}", 23,
+     "unknown question id 'prior_treatmnts'"),
     ("when: {question: prior_treatments, answered: true}",
      "when: {question: prior_treatments, includes_any: [nsaid]}", 23, "has no choice 'nsaid'"),
     ("when: {question: prior_treatments, answered: true}",

@@ -40,7 +40,9 @@ def _day(bound: dt.date | str | None, today: dt.date) -> dt.date | None:
     return today if bound == "today" else bound if isinstance(bound, dt.date) else None
 
 
-def allowed_choices(q: Question, qn: Questionnaire, answers: Mapping[str, AnswerValue]) -> list[str]:
+def allowed_choices(
+    q: Question, qn: Questionnaire, answers: Mapping[str, AnswerValue]
+) -> list[str]:
     """Choice ids on offer now; for choices_from, only those picked in the earlier question."""
     ids = [c.id for c in qn.choices_of(q)]
     if q.choices_from is None:

@@ -46,7 +46,8 @@ def _parse(path: Path) -> tuple[dict[str, Any], Any]:
             raise AnswersError("bad YAML", [exc.problem]) from None
         data = yamlfile.plain(tree)
     if data is None:
-        raise AnswersError("empty", [Problem(str(path), "is empty: expected question ids and answers")])
+        raise AnswersError("empty", [
+            Problem(str(path), "is empty: expected question ids and answers")])
     if not isinstance(data, dict):
         raise AnswersError("not a mapping", [Problem(
             str(path), "must map question ids to answers (for example 'pain_intensity: 6')")])

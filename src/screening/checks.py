@@ -55,7 +55,7 @@ def _check_questionnaire(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
                               f"{q.id}: choices_from '{q.choices_from}' is not an earlier question")
             elif source.type != "multi":
                 yield Finding("questionnaire", (*at, "choices_from"),
-                              f"{q.id}: choices_from '{source.id}' is not a multiple-choice question")
+                              f"{q.id}: choices_from '{source.id}' is not multiple choice")
         if q.when is not None:
             for path, msg in check_condition(q.when, qn, earlier=earlier):
                 yield Finding("questionnaire", (*at, "when", *path), f"{q.id}: {msg}")
@@ -122,11 +122,13 @@ def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
         for name in PLACEHOLDER.findall(rule.note):
             if qn.get(name) is None:
                 yield Finding("rules", (*at, "note"),
-                              f"rule {rule.id}: note quotes '{{{name}}}', which is not a question id")
+                              f"rule {rule.id}: note quotes '{{{name}}}', "
+                              "which is not a question id")
         hits = guard.find_decision_language(rule.note)
         if hits:
             yield Finding("rules", (*at, "note"), f"rule {rule.id}: note {guard.describe(hits)}")
-    covered = {c for r in rs.rules for c in r.criteria} | {c for q in qn.questions for c in q.criteria}
+    covered = {c for r in rs.rules for c in r.criteria}
+    covered |= {c for q in qn.questions for c in q.criteria}
     for i, crit in enumerate(rs.criteria):
         if crit.id not in covered:
             yield Finding("rules", ("criteria", i, "id"),
@@ -161,7 +163,8 @@ def _comparison_problem(cmp: Compare, q: Question, qn: Questionnaire) -> str | N
     if q.type in CHOICE_TYPES:
         allowed_ops = MULTI_OPS if q.type == "multi" else CHOICE_OPS
         if op not in allowed_ops:
-            return f"'{op}' does not fit {q.type}-choice question '{q.id}' (use {', '.join(allowed_ops)})"
+            return (f"'{op}' does not fit {q.type}-choice question '{q.id}' "
+                    f"(use {', '.join(allowed_ops)})")
         ids = {c.id for c in qn.choices_of(q)}
         values = value if isinstance(value, list) else [value]
         unknown = [v for v in values if v not in ids]

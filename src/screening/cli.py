@@ -105,7 +105,7 @@ def questions(rules: RulesOption = None) -> None:
     defs = load_definitions(rules or resources.rules_dir())
     qn = defs.questionnaire
     for q in qn.questions:
-        flags = [q.type]
+        flags: list[str] = [q.type]
         if q.type in ("number", "integer") and (q.min is not None or q.max is not None):
             low = "" if q.min is None else number(q.min)
             high = "" if q.max is None else number(q.max)

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-Scalar = Union[bool, int, float, str, dt.date]
-AnswerValue = Union[int, float, str, list[str], dt.date]
+Scalar = bool | int | float | str | dt.date
+AnswerValue = int | float | str | list[str] | dt.date
 Answers = Mapping[str, AnswerValue]
 
-ORDER_OPS = ("at_least", "at_most", "above", "below")
-CHOICE_OPS = ("equals", "not_equals", "one_of")
-MULTI_OPS = ("includes_any", "includes_all", "includes_none")
-OPERATORS = ("answered", *CHOICE_OPS, *ORDER_OPS, *MULTI_OPS)
 Operator = Literal[
     "answered", "equals", "not_equals", "one_of", "at_least", "at_most", "above", "below",
     "includes_any", "includes_all", "includes_none",
 ]
+OPERATORS: tuple[Operator, ...] = get_args(Operator)
+CHOICE_OPS: tuple[Operator, ...] = ("equals", "not_equals", "one_of")
+ORDER_OPS: tuple[Operator, ...] = ("at_least", "at_most", "above", "below")
+MULTI_OPS: tuple[Operator, ...] = ("includes_any", "includes_all", "includes_none")
 
 
 class _Strict(BaseModel):
@@ -59,8 +59,7 @@ class Compare(_Strict):
 
     @property
     def operator(self) -> Operator:
-        op: Operator = next(o for o in OPERATORS if getattr(self, o) is not None)  # type: ignore[assignment]
-        return op
+        return next(o for o in OPERATORS if getattr(self, o) is not None)
 
     @property
     def value(self) -> Any:
@@ -81,7 +80,8 @@ class NotOf(_Strict):
 
 def _kind(value: Any) -> str | None:
     if isinstance(value, BaseModel):
-        return {AllOf: "all", AnyOf: "any", NotOf: "not"}.get(type(value), "compare")
+        kinds: dict[type[BaseModel], str] = {AllOf: "all", AnyOf: "any", NotOf: "not"}
+        return kinds.get(type(value), "compare")
     if isinstance(value, Mapping):
         for key in ("all", "any", "not"):
             if key in value:
@@ -91,12 +91,10 @@ def _kind(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NotOf, Tag("not")],
-        Annotated[Compare, Tag("compare")],
-    ],
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotOf, Tag("not")]
+    | Annotated[Compare, Tag("compare")],
     Discriminator(
         _kind,
         custom_error_type="condition",
@@ -147,12 +145,12 @@ def _compare(c: Compare, got: AnswerValue | None) -> bool:
         return not chosen & wanted
     try:
         if op == "at_least":
-            return bool(got >= want)  # type: ignore[operator]
+            return bool(got >= want)
         if op == "at_most":
-            return bool(got <= want)  # type: ignore[operator]
+            return bool(got <= want)
         if op == "above":
-            return bool(got > want)  # type: ignore[operator]
-        return bool(got < want)  # type: ignore[operator]
+            return bool(got > want)
+        return bool(got < want)
     except TypeError:  # load-time checks keep types apart; be safe all the same
         return False
 

@@ -119,9 +119,9 @@ def _dotted(tree: Any, loc: tuple[str | int, ...], keep_last: bool) -> str:
     node = tree
     named = len(loc) >= 2 and loc[0] in ("questions", "rules", "sources", "categories", "criteria")
     for i, step in enumerate(loc):
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        in_map = isinstance(node, dict) and step in node
+        in_list = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        if in_map or in_list:
             node = node[step]
         elif i < len(loc) - 1 or not keep_last:
             continue
