@@ -80,6 +80,8 @@ def _question_texts(q: Question) -> Iterator[tuple[Path_, str]]:
             yield (field,), value
     for j, choice in enumerate(q.choices or []):
         yield ("choices", j, "label"), choice.label
+        if choice.short:
+            yield ("choices", j, "short"), choice.short
 
 
 def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:

@@ -16,7 +16,7 @@ def number(value: float) -> str:
 def format_answer(q: Question, value: AnswerValue, qn: Questionnaire) -> str:
     """One line (or paragraph, for free text) that a clinician reads."""
     if q.type in ("single", "multi"):
-        labels = {c.id: c.label for c in qn.choices_of(q)}
+        labels = {c.id: c.short or c.label for c in qn.choices_of(q)}
         picked = value if isinstance(value, list) else [str(value)]
         return "; ".join(labels.get(v, v) for v in picked)
     if isinstance(value, dt.date):

@@ -23,6 +23,7 @@ class _Strict(BaseModel):
 class Choice(_Strict):
     id: Id
     label: Text
+    short: Text | None = Field(default=None, description="Shorter name for the summary.")
     # Chosen alone: "prefer not to say" or "not sure" cannot stand beside another choice.
     exclusive: bool = False
 
