@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -176,3 +177,54 @@ def validate_answers(
         elif complete and q.required:
             problems.append(AnswerProblem(q.id, "is required but the answer is empty"))
     return answers, problems
+
+
+_QUANTITY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-z.]*)\s*$", re.I)
+_ABBREVIATIONS = {"wk": "week", "wks": "week", "mo": "month", "mos": "month", "mth": "month",
+                  "mths": "month", "yr": "year", "yrs": "year"}
+
+
+def parse_typed(q: Question, typed: str) -> tuple[Any, str | None]:
+    """What a person typed, as the raw value ``normalize`` takes, or a message.
+
+    Numbers may carry a unit where the question lists ``input_units`` ("2 years").
+    """
+    text = typed.strip()
+    if not text or q.type not in ("number", "integer"):
+        return text, None
+    match = _QUANTITY.match(text)
+    if match is None:
+        if q.input_units:
+            return None, f"Type a number and {_units(q)}, like '8 months' or '2 years'."
+        return None, _number_hint(q)
+    number = float(match.group(1).replace(",", "."))
+    unit = match.group(2).lower().rstrip(".")
+    if q.input_units:
+        if not unit:
+            return None, f"Add {_units(q)}, like '8 months' or '2 years'."
+        factor = _unit_factor(q.input_units, unit)
+        if factor is None:
+            return None, f"Use {_units(q)}, like '8 months' or '2 years'."
+        return round(number * factor, 2), None
+    if unit and unit != (q.unit or "").lower():
+        return None, _number_hint(q)
+    return (int(number) if number.is_integer() else number), None
+
+
+def _unit_factor(units: Mapping[str, float], typed: str) -> float | None:
+    word = _ABBREVIATIONS.get(typed, typed).rstrip("s")
+    for name, factor in units.items():
+        singular = name.rstrip("s")
+        if word == singular or (len(word) == 1 and singular.startswith(word)):
+            return factor
+    return None
+
+
+def _units(q: Question) -> str:
+    names = list(q.input_units or {})
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+
+
+def _number_hint(q: Question) -> str:
+    kind = "a whole number" if q.type == "integer" else "a number"
+    return q.invalid or f"Type {kind}{_bounds(q)}."

@@ -14,10 +14,15 @@ from screening.errors import AnswersError, Problem
 from screening.models import Questionnaire
 
 
-def read_answers(path: Path, qn: Questionnaire, today: dt.date) -> dict[str, AnswerValue]:
-    """The file's answers, checked against the questionnaire; AnswersError lists each problem."""
+def read_answers(
+    path: Path, qn: Questionnaire, today: dt.date, *, complete: bool = True
+) -> dict[str, AnswerValue]:
+    """The file's answers, checked against the questionnaire; AnswersError lists each problem.
+
+    ``complete=False`` accepts a file that leaves required questions for later.
+    """
     raw, tree = _parse(path)
-    answers, problems = validate_answers(qn, raw, today)
+    answers, problems = validate_answers(qn, raw, today, complete=complete)
     if problems:
         raise AnswersError(f"{path}: the answers do not fit the questionnaire", [
             Problem(_where(path, tree, p.question), f"{p.question}: {p.message}")

@@ -13,10 +13,13 @@ def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def format_answer(q: Question, value: AnswerValue, qn: Questionnaire) -> str:
-    """One line (or paragraph, for free text) that a clinician reads."""
+def format_answer(
+    q: Question, value: AnswerValue, qn: Questionnaire, *, short: bool = True
+) -> str:
+    """One line (or paragraph, for free text): short choice names for the clinician,
+    the wording the person was shown when ``short`` is False."""
     if q.type in ("single", "multi"):
-        labels = {c.id: c.short or c.label for c in qn.choices_of(q)}
+        labels = {c.id: (c.short if short and c.short else c.label) for c in qn.choices_of(q)}
         picked = value if isinstance(value, list) else [str(value)]
         return "; ".join(labels.get(v, v) for v in picked)
     if isinstance(value, dt.date):

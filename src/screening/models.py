@@ -42,6 +42,9 @@ class Question(_Strict):
     min: float | None = None
     max: float | None = None
     unit: Text | None = None
+    # Units a person may answer in, with how many stored units each is ("2 years" -> 24 months).
+    input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")],
+                      Annotated[float, Field(gt=0)]] | None = None
     earliest: dt.date | Literal["today"] | None = None
     latest: dt.date | Literal["today"] | None = None
     max_length: int = Field(default=2000, ge=1, le=20000)
@@ -60,6 +63,8 @@ class Question(_Strict):
             raise ValueError(f"a {self.type} question takes no min or max")
         if self.type != "date" and (self.earliest is not None or self.latest is not None):
             raise ValueError(f"a {self.type} question takes no earliest or latest")
+        if self.input_units is not None and self.type != "number":
+            raise ValueError("input_units fits a number question only")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is greater than max")
         if self.choices is not None:

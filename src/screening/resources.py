@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -12,6 +13,16 @@ def _packaged(name: str) -> Path:
     # install) they are at the top of the repository.
     inside = _HERE / name
     return inside if inside.is_dir() else _HERE.parents[1] / name
+
+
+def data_dir() -> Path:
+    """Where interviews and summaries are kept: SCREENING_DATA_DIR, or the user data folder."""
+    override = os.environ.get("SCREENING_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("screening", appauthor=False)
 
 
 def rules_dir() -> Path:
