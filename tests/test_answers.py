@@ -31,7 +31,7 @@ GOOD: dict[str, Any] = {"pain_duration_months": 12}
     ({"date_of_birth": "1980-13-01"}, "date_of_birth", "YYYY-MM-DD"),
     ({"date_of_birth": "2030-01-01"}, "date_of_birth", f"not after {TODAY.isoformat()}"),
     ({"heart_rate": 400}, "heart_rate", "from 20 to 250"),
-    ({"pain_location": "x" * 501}, "pain_location", "at most 500 characters"),
+    ({"pain_location": "x" * 501}, "pain_location", "500 characters or fewer"),
     ({"favourite_colour": "blue"}, "favourite_colour", "not a question"),
 ])
 def test_problems_name_question_and_expectation(

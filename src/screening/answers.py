@@ -75,16 +75,16 @@ def normalize(
     if q.type == "date":
         return _date(q, value, today)
     if not isinstance(value, str):
-        return None, q.invalid or "must be text"
+        return None, q.invalid or "Enter text."
     text = value.strip()
     if len(text) > q.max_length:
-        return None, q.invalid or f"must be at most {q.max_length} characters"
+        return None, q.invalid or f"Keep it to {q.max_length} characters or fewer."
     return (text or None), None
 
 
 def _number(q: Question, value: Any) -> tuple[AnswerValue | None, str | None]:
     whole = q.type == "integer"
-    expected = q.invalid or f"must be {'a whole number' if whole else 'a number'}{_bounds(q)}"
+    expected = q.invalid or f"Enter {'a whole number' if whole else 'a number'}{_bounds(q)}."
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None, expected
     if whole and not float(value).is_integer():
@@ -119,7 +119,7 @@ def _date(q: Question, value: Any, today: dt.date) -> tuple[AnswerValue | None, 
     span = "".join((f" not before {earliest.isoformat()}" if earliest else "",
                     " and" if earliest and latest else "",
                     f" not after {latest.isoformat()}" if latest else ""))
-    expected = q.invalid or f"must be a date written YYYY-MM-DD{span}"
+    expected = q.invalid or f"Enter a date as YYYY-MM-DD{',' if span else ''}{span}."
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, str):

@@ -101,8 +101,9 @@ class Interview:
             self._ask(q)
 
     def _ask(self, q: Question) -> None:
-        if q.help:
-            self.prompter.show(q.help, dim=True)
+        hint = " ".join(filter(None, (q.help, None if q.required else self._skip_hint(q))))
+        if hint:
+            self.prompter.show(hint, dim=True)
         value = self._guard(lambda: self._prompt(q, self.answers.get(q.id)))
         if value is None:
             self.answers.pop(q.id, None)
@@ -135,7 +136,7 @@ class Interview:
                 return normalize(q, values, qn, self.answers, self.today)[1]
 
             chosen = p.checkbox(
-                message + ("" if q.required else "  (pick none to skip)"),
+                message,
                 [(i, labels[i]) for i in ids],
                 default=current if isinstance(current, list) else [],
                 validate=check_many,
@@ -162,18 +163,26 @@ class Interview:
         )
         return convert(typed)[0]
 
-    def _typing_hint(self, q: Question) -> str:
-        skip = "" if q.required else " Press Enter to skip."
+    @staticmethod
+    def _skip_hint(q: Question) -> str:
+        if q.type == "multi":
+            return "To skip, pick none and press Enter."
+        if q.type == "single":
+            return "To skip, pick the last choice."
+        return "To skip, press Enter."
+
+    @staticmethod
+    def _typing_hint(q: Question) -> str:
         if q.input_units:
-            return f"(like 8 months or 2 years){skip}".strip()
+            return "(like 8 months or 2 years)"
         if q.type == "integer" and q.min is not None and q.max is not None:
             # A scale is typed, not picked from a list: Enter alone must never mean 0.
-            return f"({number(q.min)} to {number(q.max)}){skip}"
+            return f"({number(q.min)} to {number(q.max)})"
         if q.type == "date":
-            return f"(YYYY-MM-DD){skip}"
+            return "(YYYY-MM-DD)"
         if q.type in ("number", "integer") and q.unit:
-            return f"({q.unit}){skip}"
-        return skip.strip()
+            return f"({q.unit})"
+        return ""
 
     @staticmethod
     def _as_typed(q: Question, current: AnswerValue | None) -> str:
@@ -194,7 +203,7 @@ class Interview:
             value = self.answers.get(q.id)
             shown = ("(skipped)" if value is None
                      else format_answer(q, value, qn, short=False))
-            rows.append((q.id, f"{q.text}  {_one_line(shown)}"))
+            rows.append((q.id, f"{q.text}  {_one_line(shown, max(16, 74 - len(q.text)))}"))
         self.prompter.show("\nPlease check your answers.")
         picked = self._guard(lambda: self.prompter.select(
             "Pick an answer to change it, or finish:", rows, default=FINISH))

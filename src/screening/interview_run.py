@@ -50,6 +50,7 @@ def run_interview(
         mode = "patient" if session.mode == "patient" else "staff"
         answers, _ = prefill(defs, session.answers, today)
         asked = [a for a in session.asked if a in answers or a not in session.answers]
+        prompter.show(f"Continuing where the interview stopped. {len(answers)} answers kept.")
     else:
         session = new_session(mode, definitions_hash(rules_dir))
         answers = (read_answers(prefill_file, defs.questionnaire, today, complete=False)

@@ -78,7 +78,7 @@ class QuestionaryPrompter:
 
         answer: list[str] = self._q.checkbox(
             message, choices=options, validate=check, qmark="", style=self._style,
-            instruction="(arrow keys, Space to pick, Enter when done)", **self._io,
+            instruction="(Space to pick, Enter when done)", **self._io,
         ).unsafe_ask()
         return answer
 
