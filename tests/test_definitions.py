@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from screening.definitions import inspect_definitions, load_definitions
@@ -135,3 +137,25 @@ def test_missing_folder_and_empty_file(write_defs: WriteDefs) -> None:
     assert err.value.lines() == [f"{folder / 'rules.yaml'}: is empty"]
     with pytest.raises(DefinitionError):
         load_definitions(folder / "nowhere")
+
+
+def test_cache_gives_the_same_definitions_and_is_checked_again(
+    write_defs: WriteDefs, tmp_path: Path
+) -> None:
+    folder, cache = write_defs(), tmp_path / "cache"
+    first = load_definitions(folder, cache)
+    [cached] = list(cache.iterdir())
+    assert load_definitions(folder, cache) == first
+    # A cache that says something the files do not is never trusted blindly.
+    cached.write_text(cached.read_text().replace("Pain for", "Eligible: pain for"))
+    assert load_definitions(folder, cache) == first
+    cached.write_text("{not json")
+    assert load_definitions(folder, cache) == first
+
+
+def test_changed_files_miss_the_cache(write_defs: WriteDefs, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_definitions(write_defs(), cache)
+    changed = load_definitions(write_defs(rules=SMALL_RULES.replace("History", "Past")), cache)
+    assert changed.ruleset.categories[0].title == "Past"
+    assert len(list(cache.iterdir())) == 2

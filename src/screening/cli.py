@@ -145,7 +145,7 @@ def summary(
     from screening.report import make_summary
 
     chosen = _format(fmt)
-    defs = load_definitions(rules or resources.rules_dir())
+    defs = load_definitions(rules or resources.rules_dir(), resources.cache_dir())
     today = dt.date.today()
     given = read_answers(answers, defs.questionnaire, today)
     document = make_summary(defs, given, chosen, templates or resources.templates_dir(), today)

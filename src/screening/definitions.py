@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
+import os
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from screening import yamlfile
+from screening import __version__
 from screening.checks import check_definitions
 from screening.errors import DefinitionError, Problem
 from screening.models import Definitions, Questionnaire, RuleSet
@@ -18,16 +21,80 @@ RULES_FILE = "rules.yaml"
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_definitions(rules_dir: Path) -> Definitions:
-    """The validated definitions in ``rules_dir``, or a DefinitionError listing every problem."""
-    definitions, problems = inspect_definitions(rules_dir)
+def load_definitions(rules_dir: Path, cache_dir: Path | None = None) -> Definitions:
+    """The validated definitions in ``rules_dir``, or a DefinitionError listing every problem.
+
+    With ``cache_dir``, the parsed YAML of definitions that loaded cleanly before is kept as
+    JSON under their content hash: parsing YAML is most of the start-up time. What comes from
+    the cache is validated and cross-checked again like anything else.
+    """
+    cache = _cache_file(rules_dir, cache_dir)
+    if cache is not None:
+        definitions = _from_cache(cache)
+        if definitions is not None:
+            return definitions
+    trees: dict[str, Any] = {}
+    definitions, problems = inspect_definitions(rules_dir, keep=trees)
     if problems or definitions is None:
         raise DefinitionError(f"{rules_dir}: the definitions have problems", problems)
+    if cache is not None:
+        _to_cache(cache, trees)
     return definitions
 
 
-def inspect_definitions(rules_dir: Path) -> tuple[Definitions | None, list[Problem]]:
-    """Load and check; return what loaded and each problem as ``FILE:LINE: message``."""
+def _cache_file(rules_dir: Path, cache_dir: Path | None) -> Path | None:
+    if cache_dir is None:
+        return None
+    try:
+        key = definitions_hash(rules_dir)
+    except OSError:
+        return None
+    return cache_dir / f"definitions-{__version__}-{key[:32]}.json"
+
+
+def _from_cache(cache: Path) -> Definitions | None:
+    try:
+        trees = json.loads(cache.read_text(encoding="utf-8"), object_hook=_undate)
+        definitions = Definitions(
+            questionnaire=Questionnaire.model_validate(trees["questionnaire"]),
+            ruleset=RuleSet.model_validate(trees["rules"]))
+    except (OSError, ValueError, KeyError, TypeError):  # ValidationError is a ValueError
+        return None
+    if check_definitions(definitions.questionnaire, definitions.ruleset):
+        return None
+    return definitions
+
+
+def _to_cache(cache: Path, trees: dict[str, Any]) -> None:
+    from screening import yamlfile
+
+    plain = {name: yamlfile.plain(tree) for name, tree in trees.items()}
+    try:
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(plain, default=_date), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _undate(node: dict[str, Any]) -> Any:
+    return dt.date.fromisoformat(node["$date"]) if set(node) == {"$date"} else node
+
+
+def inspect_definitions(
+    rules_dir: Path, keep: dict[str, Any] | None = None
+) -> tuple[Definitions | None, list[Problem]]:
+    """Load and check; return what loaded and each problem as ``FILE:LINE: message``.
+
+    ``keep`` receives the parsed YAML trees, by file kind.
+    """
     if not rules_dir.is_dir():
         return None, [Problem(str(rules_dir), "no such folder")]
     qn_path, rules_path = rules_dir / QUESTIONNAIRE_FILE, rules_dir / RULES_FILE
@@ -36,6 +103,8 @@ def inspect_definitions(rules_dir: Path) -> tuple[Definitions | None, list[Probl
     rules_tree, rs = _load(rules_path, RuleSet, problems)
     if qn is None or rs is None:
         return None, problems
+    if keep is not None:
+        keep.update(questionnaire=qn_tree, rules=rules_tree)
     trees = {"questionnaire": (qn_path, qn_tree), "rules": (rules_path, rules_tree)}
     for finding in check_definitions(qn, rs):
         path, tree = trees[finding.file]
@@ -56,6 +125,8 @@ def definitions_hash(rules_dir: Path) -> str:
 def _load(
     path: Path, model: type[M], problems: list[Problem]
 ) -> tuple[Any, M | None]:
+    from screening import yamlfile  # ruamel is only needed when there is YAML to parse
+
     try:
         tree = yamlfile.parse(yamlfile.read_text(path), str(path))
     except yamlfile.YamlProblem as exc:
@@ -79,6 +150,8 @@ def _load(
 
 
 def _where(path: Path, tree: Any, loc: tuple[str | int, ...]) -> str:
+    from screening import yamlfile
+
     line = yamlfile.line_of(tree, loc)
     return f"{path}:{line}" if line else str(path)
 

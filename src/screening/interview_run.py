@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from screening import resources
-from screening.answers_file import read_answers
 from screening.conditions import AnswerValue
 from screening.definitions import definitions_hash, load_definitions
 from screening.errors import BadInputError, OutputError
@@ -16,8 +15,9 @@ from screening.files import write_private
 from screening.interview import THANKS, InputEnded, Interview, InterviewStopped, Mode, prefill
 from screening.models import Definitions
 from screening.prompts import PlainPrompter, Prompter, QuestionaryPrompter
-from screening.rendering import SUFFIXES, Format
-from screening.report import make_summary
+
+if TYPE_CHECKING:
+    from screening.rendering import Format
 from screening.sessions import COMPLETE, FileSessionStore, Session, new_session
 
 
@@ -36,7 +36,7 @@ def run_interview(
     prompter: Prompter | None = None,
 ) -> list[Path]:
     """Run one interview to its summary; return the files written."""
-    defs = load_definitions(rules_dir)
+    defs = load_definitions(rules_dir, resources.cache_dir())
     today = dt.date.today()
     store = FileSessionStore(resources.data_dir() / "interviews")
     if prompter is None:
@@ -53,8 +53,11 @@ def run_interview(
         prompter.show(f"Continuing where the interview stopped. {len(answers)} answers kept.")
     else:
         session = new_session(mode, definitions_hash(rules_dir))
-        answers = (read_answers(prefill_file, defs.questionnaire, today, complete=False)
-                   if prefill_file else {})
+        answers = {}
+        if prefill_file:
+            from screening.answers_file import read_answers
+
+            answers = read_answers(prefill_file, defs.questionnaire, today, complete=False)
         asked = list(answers)
     saved = False
 
@@ -115,6 +118,9 @@ def _stopped_message(store: FileSessionStore, session: Session, saved: bool,
 
 def _write_summaries(defs: Definitions, answers: dict[str, AnswerValue], session: Session,
                      output_dir: Path | None, templates: Path, today: dt.date) -> list[Path]:
+    from screening.rendering import SUFFIXES
+    from screening.report import make_summary
+
     folder = output_dir or resources.data_dir() / "summaries"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -25,6 +25,16 @@ def data_dir() -> Path:
     return user_data_path("screening", appauthor=False)
 
 
+def cache_dir() -> Path:
+    """Parsed definitions kept to start faster (no patient data)."""
+    override = os.environ.get("SCREENING_DATA_DIR")
+    if override:
+        return Path(override).expanduser() / "cache"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("screening", appauthor=False)
+
+
 def rules_dir() -> Path:
     return _packaged("rules")
 

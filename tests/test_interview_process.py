@@ -1,0 +1,145 @@
+"""The real `screening interview` process: in a pseudo-terminal (pexpect) and from a pipe."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+TIMEOUT = 20
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {**{k: v for k, v in os.environ.items() if k != "SCREENING_DEBUG"},
+            "SCREENING_DATA_DIR": str(tmp_path / "data"), "TERM": "xterm", "NO_COLOR": "1",
+            # pexpect does not answer cursor-position requests; a real terminal does.
+            "PROMPT_TOOLKIT_NO_CPR": "1"}
+
+
+def spawn(args: list[str], env: dict[str, str]) -> pexpect.spawn:
+    return pexpect.spawn(sys.executable, ["-m", "screening", "interview", *args], env=env,
+                         encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120))
+
+
+def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
+    child.expect_exact(prompt)
+    child.send(keys)
+
+
+def test_patient_mode_in_a_terminal(tmp_path: Path, env: dict[str, str]) -> None:
+    out = tmp_path / "out"
+    child = spawn(["--mode", "patient", "--output-dir", str(out)], env)
+    answer(child, "Ready to start?", "\r")
+    answer(child, "Where do you feel the pain?", "left knee\r")
+    answer(child, "How long have you had this pain?", "3\r")
+    child.expect_exact("Add weeks, months or years")  # refused inline, asked again
+    child.send(" years\r")
+    answer(child, "how bad was your pain", "6\r")
+    for _ in range(8):  # every other question skipped with Enter alone
+        child.expect_exact("Question")
+        child.send("\r")
+    answer(child, "Pick an answer to change it, or finish", "\r")
+    answer(child, "Finish and send your answers?", "\r")
+    child.expect_exact("Please let the front desk know that you are done.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Patient" not in (child.before or "")  # no summary, no identifiers on this screen
+    text = next(out.glob("*.txt")).read_text()
+    assert "left knee" in text and "36 months (about 3 years)" in text
+    assert text.rstrip().endswith("not a diagnosis and not a treatment recommendation.")
+    for f in out.iterdir():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600
+
+
+def test_staff_mode_in_a_terminal_shows_summary_and_where(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    out = tmp_path / "out"
+    child = spawn(["--output-dir", str(out)], env)
+    answer(child, "Ready to start?", "\r")
+    answer(child, "Patient's full name", "Alex Example\r")
+    answer(child, "Clinic ID", "D-1\r")
+    answer(child, "Date of birth", "1971-04-12\r")
+    answer(child, "Where do you feel the pain?", "\r")
+    answer(child, "How long have you had this pain?", "18 months\r")
+    for _ in range(13):
+        child.expect_exact("Question")
+        child.send("\r")
+    answer(child, "Pick an answer to change it, or finish", "\r")
+    answer(child, "Finish and write the summary?", "\r")
+    child.expect_exact("NEXT STEP: Discuss with a specialist.")
+    child.expect_exact("Summary written to:")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert sorted(p.suffix for p in out.iterdir()) == [".html", ".txt"]
+
+
+def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path, env: dict[str, str]) -> None:
+    child = spawn(["--mode", "patient", "--output-dir", str(tmp_path / "out")], env)
+    answer(child, "Ready to start?", "\r")
+    answer(child, "Where do you feel the pain?", "neck\r")
+    answer(child, "How long have you had this pain?", "2 years\r")
+    child.expect_exact("how bad was your pain")
+    child.sendcontrol("c")
+    answer(child, "Stop now?", "y")
+    child.expect_exact("To continue: screening interview --resume ")
+    child.expect(r"(\S+\.json)")
+    saved = Path(child.match.group(1))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
+    assert "neck" in saved.read_text()
+
+    child = spawn(["--resume", str(saved), "--output-dir", str(tmp_path / "out")], env)
+    answer(child, "2 answers kept", "")
+    answer(child, "Question 3 of 11", "")
+    child.expect_exact("how bad was your pain")
+    child.sendcontrol("d")
+    child.expect_exact("Input ended.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+
+
+def pipe(args: list[str], typed: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "screening", "interview", *args], input=typed,
+                          capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False)
+
+
+def test_from_a_pipe_uses_plain_prompts(tmp_path: Path, env: dict[str, str]) -> None:
+    out = tmp_path / "out"
+    typed = "\n".join(["y", "hip", "5 weeks", "4", *[""] * 8, "1", "y", ""])
+    done = pipe(["--mode", "patient", "--output-dir", str(out)], typed, env)
+    assert done.returncode == 0, done.stderr
+    assert "not a terminal" in done.stderr
+    assert "\x1b" not in done.stdout
+    assert "Question 11 of 11" in done.stdout
+    assert "1.15 months" in next(out.glob("*.txt")).read_text()
+
+
+def test_input_ending_early_keeps_answers(tmp_path: Path, env: dict[str, str]) -> None:
+    done = pipe(["--mode", "patient"], "y\nshoulder\n", env)
+    assert done.returncode == 3
+    assert "Traceback" not in done.stderr
+    assert "Input ended. The answers so far are saved in" in done.stderr
+    saved = next((tmp_path / "data" / "interviews").glob("*.json"))
+    assert "shoulder" in saved.read_text()
+    assert "shoulder" not in done.stderr
+
+
+def test_prefilled_answers_are_validated(tmp_path: Path, env: dict[str, str]) -> None:
+    bad = tmp_path / "pre.yaml"
+    bad.write_text("pain_intensity: 40\n")
+    done = pipe(["--answers", str(bad)], "", env)
+    assert done.returncode == 2
+    assert "pre.yaml:1: pain_intensity: Enter a whole number from 0 to 10." in done.stderr
