@@ -65,6 +65,12 @@ rules:
 WriteDefs = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes to the real user data or cache folders."""
+    monkeypatch.setenv("SCREENING_DATA_DIR", str(tmp_path / "data"))
+
+
 @pytest.fixture(scope="session")
 def defs() -> Definitions:
     return load_definitions(resources.rules_dir())
