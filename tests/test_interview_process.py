@@ -11,6 +11,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from screening.store import Store
+
 TIMEOUT = 20
 
 
@@ -91,16 +93,19 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path, env: dict[str, str]) -
     child.sendcontrol("c")
     answer(child, "Stop now?", "y")
     child.expect_exact("To continue: screening interview --resume ")
-    child.expect(r"(\S+\.json)")
-    saved = Path(child.match.group(1))
+    child.expect(r"([0-9]{8}-[0-9]{6}-[0-9a-f]{6})")
+    record_id = child.match.group(1)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
-    assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
-    assert "neck" in saved.read_text()
+    db = tmp_path / "data" / "screening.db"
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+    with Store.open(db) as store:
+        assert store.get(record_id).answers == {"pain_location": "neck",
+                                                 "pain_duration_months": 24}
 
-    child = spawn(["--resume", str(saved), "--output-dir", str(tmp_path / "out")], env)
+    child = spawn(["--resume", record_id, "--output-dir", str(tmp_path / "out")], env)
     answer(child, "2 answers kept", "")
     answer(child, "Question 3 of 11", "")
     child.expect_exact("how bad was your pain")
@@ -131,9 +136,11 @@ def test_input_ending_early_keeps_answers(tmp_path: Path, env: dict[str, str]) -
     done = pipe(["--mode", "patient"], "y\nshoulder\n", env)
     assert done.returncode == 3
     assert "Traceback" not in done.stderr
-    assert "Input ended. The answers so far are saved in" in done.stderr
-    saved = next((tmp_path / "data" / "interviews").glob("*.json"))
-    assert "shoulder" in saved.read_text()
+    assert "Input ended. The answers so far are saved as record" in done.stderr
+    with Store.open(tmp_path / "data" / "screening.db") as store:
+        [record] = store.records()
+    assert record.answers == {"pain_location": "shoulder"}
+    assert record.status == "in_progress"
     assert "shoulder" not in done.stderr
 
 

@@ -97,10 +97,25 @@ def inspect_definitions(
     """
     if not rules_dir.is_dir():
         return None, [Problem(str(rules_dir), "no such folder")]
-    qn_path, rules_path = rules_dir / QUESTIONNAIRE_FILE, rules_dir / RULES_FILE
+    return _inspect(rules_dir / QUESTIONNAIRE_FILE, rules_dir / RULES_FILE, None, keep)
+
+
+def definitions_from_texts(questionnaire: str, rules: str, label: str) -> Definitions:
+    """Definitions from stored texts (a record's snapshot); ``label`` names them in errors."""
+    folder = Path(label)
+    definitions, problems = _inspect(folder / QUESTIONNAIRE_FILE, folder / RULES_FILE,
+                                     (questionnaire, rules), None)
+    if problems or definitions is None:
+        raise DefinitionError(f"{label}: the stored definitions have problems", problems)
+    return definitions
+
+
+def _inspect(
+    qn_path: Path, rules_path: Path, texts: tuple[str, str] | None, keep: dict[str, Any] | None
+) -> tuple[Definitions | None, list[Problem]]:
     problems: list[Problem] = []
-    qn_tree, qn = _load(qn_path, Questionnaire, problems)
-    rules_tree, rs = _load(rules_path, RuleSet, problems)
+    qn_tree, qn = _load(qn_path, Questionnaire, problems, texts[0] if texts else None)
+    rules_tree, rs = _load(rules_path, RuleSet, problems, texts[1] if texts else None)
     if qn is None or rs is None:
         return None, problems
     if keep is not None:
@@ -123,12 +138,12 @@ def definitions_hash(rules_dir: Path) -> str:
 
 
 def _load(
-    path: Path, model: type[M], problems: list[Problem]
+    path: Path, model: type[M], problems: list[Problem], text: str | None = None
 ) -> tuple[Any, M | None]:
     from screening import yamlfile  # ruamel is only needed when there is YAML to parse
 
     try:
-        tree = yamlfile.parse(yamlfile.read_text(path), str(path))
+        tree = yamlfile.parse(yamlfile.read_text(path) if text is None else text, str(path))
     except yamlfile.YamlProblem as exc:
         problems.append(exc.problem)
         return None, None

@@ -1,4 +1,4 @@
-"""Wiring for `screening interview`: definitions, prompter, saved session, summary files."""
+"""Wiring for `screening interview`: definitions, prompter, the record store, summary files."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ from typing import TYPE_CHECKING, TextIO
 
 from screening import resources
 from screening.conditions import AnswerValue
-from screening.definitions import definitions_hash, load_definitions
+from screening.definitions import definitions_from_texts, load_definitions
 from screening.errors import BadInputError, OutputError
 from screening.files import write_private
 from screening.interview import THANKS, InputEnded, Interview, InterviewStopped, Mode, prefill
 from screening.models import Definitions
 from screening.prompts import PlainPrompter, Prompter, QuestionaryPrompter
+from screening.sessions import SessionStore, new_record, with_answers
+from screening.snapshot import take_snapshot
+from screening.store import COMPLETE, IN_PROGRESS, Record, Store
 
 if TYPE_CHECKING:
-    from screening.rendering import Format
-from screening.sessions import COMPLETE, FileSessionStore, Session, new_session
+    from screening.rendering import Format, Templates
 
 
 def run_interview(
@@ -31,93 +33,103 @@ def run_interview(
     output_dir: Path | None,
     rules_dir: Path,
     templates_dir: Path,
+    store_path: Path,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     prompter: Prompter | None = None,
 ) -> list[Path]:
     """Run one interview to its summary; return the files written."""
-    defs = load_definitions(rules_dir, resources.cache_dir())
     today = dt.date.today()
-    store = FileSessionStore(resources.data_dir() / "interviews")
     if prompter is None:
         if plain_reason:
             print(f"Standard input is {plain_reason}: the questions come one line at a time.",
                   file=sys.stderr)
         prompter = PlainPrompter(stdin, stdout) if plain else QuestionaryPrompter()
+    with Store.open(store_path) as store:
+        if resume:
+            record = _pick(store, resume, mode, prompter)
+            mode = "patient" if record.mode == "patient" else "staff"
+            # Go on with the definitions the first answers were given against.
+            snapshot = store.snapshot(record.definitions_hash)
+            defs = definitions_from_texts(snapshot.questionnaire, snapshot.rules,
+                                          f"stored definitions {record.definitions_hash[:12]}")
+            templates: Templates = snapshot.templates or templates_dir
+            answers, _ = prefill(defs, record.answers, today)
+            asked = [a for a in record.asked if a in answers or a not in record.answers]
+            prompter.show(f"Continuing where the interview stopped. {len(answers)} answers kept.")
+        else:
+            defs = load_definitions(rules_dir, resources.cache_dir())
+            snapshot = take_snapshot(rules_dir, templates_dir)
+            record = new_record(mode, store.keep_snapshot(snapshot))
+            templates = snapshot.templates
+            answers = {}
+            if prefill_file:
+                from screening.answers_file import read_answers
 
-    if resume:
-        session = _pick(store, resume, mode, prompter)
-        mode = "patient" if session.mode == "patient" else "staff"
-        answers, _ = prefill(defs, session.answers, today)
-        asked = [a for a in session.asked if a in answers or a not in session.answers]
-        prompter.show(f"Continuing where the interview stopped. {len(answers)} answers kept.")
-    else:
-        session = new_session(mode, definitions_hash(rules_dir))
-        answers = {}
-        if prefill_file:
-            from screening.answers_file import read_answers
+                answers = read_answers(prefill_file, defs.questionnaire, today, complete=False)
+            asked = list(answers)
+        saved = False
 
-            answers = read_answers(prefill_file, defs.questionnaire, today, complete=False)
-        asked = list(answers)
-    saved = False
+        def save(now: dict[str, AnswerValue], now_asked: list[str]) -> None:
+            nonlocal record, saved
+            record = with_answers(record, now, now_asked)
+            store.put(record)
+            saved = True
 
-    def save(now: dict[str, AnswerValue], now_asked: list[str]) -> None:
-        nonlocal session, saved
-        session = session.with_answers(now, now_asked)
-        store.save(session)
-        saved = True
-
-    if answers:
-        save(dict(answers), asked)
-    interview = Interview(defs, prompter, save, mode=mode, today=today,
-                         answers=dict(answers), asked=asked)
-    try:
-        final = interview.run(opening=not resume)
-    except (InterviewStopped, InputEnded) as stop:
-        raise type(stop)(_stopped_message(store, session, saved, stop)) from None
-
-    session = session.with_answers(final, interview.asked)
-    files = _write_summaries(defs, final, session, output_dir, templates_dir, today)
-    store.save(Session(**{**session.__dict__, "status": COMPLETE}))
+        if answers:
+            save(dict(answers), asked)
+        interview = Interview(defs, prompter, save, mode=mode, today=today,
+                              answers=dict(answers), asked=asked)
+        try:
+            final = interview.run(opening=not resume)
+        except (InterviewStopped, InputEnded) as stop:
+            raise type(stop)(_stopped_message(record, saved, stop)) from None
+        record = with_answers(record, final, interview.asked)
+        files = _write_summaries(defs, final, record, output_dir, templates, today)
+        store.put(with_answers(record, final, interview.asked, status=COMPLETE))
     if mode == "patient":
         prompter.show("\n" + THANKS)
-        prompter.show(f"Reference: {session.id}")
+        prompter.show(f"Reference: {record.id}")
     else:
         prompter.show("\n" + files[0].read_text(encoding="utf-8"))
-        prompter.show("Summary written to:\n" + "\n".join(f"  {f}" for f in files))
+        prompter.show(f"Record {record.id}. Summary written to:\n"
+                      + "\n".join(f"  {f}" for f in files))
     return files
 
 
-def _pick(store: FileSessionStore, resume: str | bool, mode: Mode, prompter: Prompter) -> Session:
+def _pick(store: SessionStore, resume: str | bool, mode: Mode, prompter: Prompter) -> Record:
     if isinstance(resume, str):
-        return store.load(resume)
-    waiting = store.in_progress()
+        record = store.get(resume)
+        if record.status != IN_PROGRESS:
+            raise BadInputError(f"record {record.id} is complete; reprint it with "
+                                f"'screening summary {record.id}'")
+        return record
     if mode == "patient":
         # A patient's screen never lists other people's interviews.
-        raise BadInputError("--resume in patient mode needs the saved interview's FILE")
+        raise BadInputError("--resume in patient mode needs the record id")
+    waiting = store.records(status=IN_PROGRESS)
     if not waiting:
         raise BadInputError("there is no stopped interview to continue")
     if len(waiting) == 1:
         return waiting[0]
-    choices = [(s.id, f"{s.id}  {s.mode}, {len(s.answers)} answers, last saved {s.updated}")
-               for s in reversed(waiting)]
+    choices = [(r.id, f"{r.id}  {r.mode}, {len(r.answers)} answers, last saved {r.updated}")
+               for r in reversed(waiting)]
     picked = prompter.select("Which interview do you want to continue?", choices,
                              default=choices[0][0])
-    return next(s for s in waiting if s.id == picked)
+    return next(r for r in waiting if r.id == picked)
 
 
-def _stopped_message(store: FileSessionStore, session: Session, saved: bool,
-                     stop: Exception) -> str:
+def _stopped_message(record: Record, saved: bool, stop: Exception) -> str:
     if not saved:
         return "Stopped before the first answer; nothing was saved."
-    where = store.where(session)
     why = "Input ended" if isinstance(stop, InputEnded) else "Stopped"
-    return (f"{why}. The answers so far are saved in {where}\n"
-            f"To continue: screening interview --resume {where}")
+    return (f"{why}. The answers so far are saved as record {record.id}\n"
+            f"To continue: screening interview --resume {record.id}")
 
 
-def _write_summaries(defs: Definitions, answers: dict[str, AnswerValue], session: Session,
-                     output_dir: Path | None, templates: Path, today: dt.date) -> list[Path]:
+def _write_summaries(defs: Definitions, answers: dict[str, AnswerValue], record: Record,
+                     output_dir: Path | None, templates: Templates,
+                     today: dt.date) -> list[Path]:
     from screening.rendering import SUFFIXES
     from screening.report import make_summary
 
@@ -129,7 +141,7 @@ def _write_summaries(defs: Definitions, answers: dict[str, AnswerValue], session
     files = []
     formats: tuple[Format, ...] = ("text", "html")
     for fmt in formats:
-        path = folder / f"screening-{session.id}{SUFFIXES[fmt]}"
+        path = folder / f"screening-{record.id}{SUFFIXES[fmt]}"
         write_private(path, make_summary(defs, answers, fmt, templates, today))
         files.append(path)
     return files

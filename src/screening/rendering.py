@@ -20,16 +20,15 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from screening import guard
 from screening.errors import DecisionLanguageError, DefinitionError, Problem
+from screening.resources import TEMPLATE_FILES
 from screening.summary import SummaryView, summary_data
 from screening.text import clean_text
 
 Format = Literal["text", "html", "md", "json"]
+# A folder of templates, or stored template texts as (file name, text) pairs.
+Templates = Path | tuple[tuple[str, str], ...]
 FORMATS: tuple[Format, ...] = get_args(Format)
-TEMPLATES: dict[Format, str] = {
-    "text": "summary.txt.j2",
-    "html": "summary.html.j2",
-    "md": "summary.md.j2",
-}
+TEMPLATES: dict[Format, str] = TEMPLATE_FILES  # type: ignore[assignment]
 SUFFIXES: dict[Format, str] = {"text": ".txt", "html": ".html", "md": ".md", "json": ".json"}
 
 # Inside a line only these change meaning. Escaping the ':' of '://' and the '.' of 'www.'
@@ -68,11 +67,14 @@ def _plain(value: object) -> str:
     return clean_text(str(value))
 
 
-@lru_cache(maxsize=16)
-def environment(templates: Path, fmt: Format) -> SandboxedEnvironment:
+@lru_cache(maxsize=32)
+def environment(templates: Templates, fmt: Format) -> SandboxedEnvironment:
     """The sandboxed environment for one output format."""
+    loader: jinja2.BaseLoader = (jinja2.FileSystemLoader(str(templates))
+                                 if isinstance(templates, Path)
+                                 else jinja2.DictLoader(dict(templates)))
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=loader,
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,
         finalize=md_escape if fmt == "md" else (_plain if fmt == "text" else None),
@@ -84,7 +86,7 @@ def environment(templates: Path, fmt: Format) -> SandboxedEnvironment:
     return env
 
 
-def render(view: SummaryView, fmt: Format, templates: Path) -> str:
+def render(view: SummaryView, fmt: Format, templates: Templates) -> str:
     """The summary as a document; raises DecisionLanguageError rather than emit a verdict."""
     if fmt == "json":
         out = json.dumps(summary_data(view), indent=2, ensure_ascii=False) + "\n"
@@ -96,9 +98,9 @@ def render(view: SummaryView, fmt: Format, templates: Path) -> str:
             raise DefinitionError("template error", [_template_problem(templates, exc)]) from None
         except jinja2.TemplateNotFound as exc:
             raise DefinitionError("template missing", [
-                Problem(str(templates / str(exc.name)), "no such template")]) from None
+                Problem(_name(templates, str(exc.name)), "no such template")]) from None
         except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
-            where = str(templates / TEMPLATES[fmt])
+            where = _name(templates, TEMPLATES[fmt])
             raise DefinitionError("template error", [
                 Problem(where, f"template failed: {type(exc).__name__}")]) from None
     hits = guard.find_decision_language(
@@ -154,6 +156,10 @@ def check_templates(templates: Path) -> list[Problem]:
     return problems
 
 
-def _template_problem(templates: Path, exc: jinja2.TemplateSyntaxError) -> Problem:
-    path = exc.filename or str(templates / (exc.name or "?"))
+def _name(templates: Templates, name: str) -> str:
+    return str(templates / name) if isinstance(templates, Path) else f"stored template {name}"
+
+
+def _template_problem(templates: Templates, exc: jinja2.TemplateSyntaxError) -> Problem:
+    path = exc.filename or _name(templates, exc.name or "?")
     return Problem(f"{path}:{exc.lineno}", f"template syntax: {exc.message}")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from pathlib import Path
 
 from screening.conditions import AnswerValue
 from screening.engine import run_rules
 from screening.models import Definitions
-from screening.rendering import Format, render
+from screening.rendering import Format, Templates, render
 from screening.summary import SummaryView, build_summary
 
 
@@ -23,7 +22,7 @@ def make_summary(
     defs: Definitions,
     answers: Mapping[str, AnswerValue],
     fmt: Format,
-    templates: Path,
+    templates: Templates,
     today: dt.date,
 ) -> str:
     return render(summary_view(defs, answers, today), fmt, templates)

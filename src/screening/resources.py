@@ -15,6 +15,18 @@ def _packaged(name: str) -> Path:
     return inside if inside.is_dir() else _HERE.parents[1] / name
 
 
+# The summary templates, by output format.
+TEMPLATE_FILES = {"text": "summary.txt.j2", "html": "summary.html.j2", "md": "summary.md.j2"}
+
+
+def store_path(given: Path | None = None) -> Path:
+    """--store, or SCREENING_STORE, or screening.db in the data folder."""
+    if given is not None:
+        return given
+    override = os.environ.get("SCREENING_STORE")
+    return Path(override).expanduser() if override else data_dir() / "screening.db"
+
+
 def data_dir() -> Path:
     """Where interviews and summaries are kept: SCREENING_DATA_DIR, or the user data folder."""
     override = os.environ.get("SCREENING_DATA_DIR")
