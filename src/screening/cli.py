@@ -161,7 +161,7 @@ def summary(
 
         with Store.open(resources.store_path(store)) as db:
             reprinter = Reprinter(db, templates or resources.templates_dir())
-            document = reprinter.summary(db.get(record_id), chosen, today)
+            document = reprinter.summary(db.get(record_id), chosen)
     else:
         from screening.answers_file import read_answers
         from screening.definitions import load_definitions
@@ -326,11 +326,10 @@ def records_export(
         raise BadInputError(f"--format: '{fmt}' is not one of json")
     if (record_id is None) == (not all_records):
         raise BadInputError("give a record ID or --all (one of them)")
-    today = dt.date.today()
     with Store.open(resources.store_path(store)) as db:
         chosen = db.records() if all_records else [db.get(str(record_id))]
         reprinter = Reprinter(db, templates or resources.templates_dir())
-        lines = [json.dumps(reprinter.export(r, today), ensure_ascii=False) for r in chosen]
+        lines = [json.dumps(reprinter.export(r), ensure_ascii=False) for r in chosen]
     for line in lines:
         typer.echo(line)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -57,11 +58,11 @@ class Compare(_Strict):
             )
         return self
 
-    @property
+    @cached_property
     def operator(self) -> Operator:
         return next(o for o in OPERATORS if getattr(self, o) is not None)
 
-    @property
+    @cached_property
     def value(self) -> Any:
         return getattr(self, self.operator)
 

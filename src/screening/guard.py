@@ -14,32 +14,33 @@ from dataclasses import dataclass
 NEXT_STEP = "Discuss with a specialist."
 DISCLAIMER = "This summary is not a diagnosis and not a treatment recommendation."
 
-# Each entry is a regular expression matched case-insensitively on word boundaries, over text
-# whose white space has been folded to single spaces (so a phrase split across lines still counts).
-DECISION_PATTERNS: tuple[str, ...] = (
-    r"eligib\w*",
-    r"ineligib\w*",
-    r"qualif(?:y|ies|ied|ying|ication|ications)",
-    r"candidates?|candidacy",
-    r"suitab\w*",
-    r"unsuitab\w*",
-    r"recommend\w*",
-    r"approved?|approval",
-    r"contra-?indicat\w*",
-    r"indicated|indication for",
-    r"rul(?:e|es|ed|ing) (?:him |her |them |you |the patient |this |it )?out",
-    r"good fit|great fit|right fit",
-    r"appropriate for",
-    r"should (?:not )?(?:start|receive|try|avoid|get|have|be treated|undergo)",
-    r"(?:will|would|likely to|expected to|could|may|might) benefit",
-    r"benefit(?:s|ed)? from",
-    r"diagnos\w*",
-    r"exclud\w*|exclusion",
-    r"(?:is|are|not) (?:a )?(?:good |poor )?match for",
+# Each entry is (a stem every match contains, in lower case; a regular expression matched
+# case-insensitively on word boundaries), over text whose white space is folded to single
+# spaces, so a phrase split across lines still counts. The stem lets the check skip patterns
+# that cannot match, which keeps guarding every summary cheap.
+DECISION_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("eligib", r"(?:in)?eligib\w*"),
+    ("qualif", r"qualif(?:y|ies|ied|ying|ication|ications)"),
+    ("candida", r"candidates?|candidacy"),
+    ("suitab", r"(?:un)?suitab\w*"),
+    ("recommend", r"recommend\w*"),
+    ("approv", r"approved?|approval"),
+    ("indicat", r"contra-?indicat\w*|indicated|indication for"),
+    (" out", r"rul(?:e|es|ed|ing) (?:him |her |them |you |the patient |this |it )?out"),
+    (" fit", r"good fit|great fit|right fit"),
+    ("appropriate", r"appropriate for"),
+    ("should", r"should (?:not )?(?:start|receive|try|avoid|get|have|be treated|undergo)"),
+    ("benefit", r"(?:will|would|likely to|expected to|could|may|might) benefit"
+                r"|benefit(?:s|ed)? from"),
+    ("diagnos", r"diagnos\w*"),
+    ("exclu", r"exclud\w*|exclusion"),
+    ("match for", r"(?:is|are|not) (?:a )?(?:good |poor )?match for"),
 )
 
-_COMPILED = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in DECISION_PATTERNS) + r")\b", re.I)
+_COMPILED = tuple((stem, re.compile(rf"\b(?:{pattern})\b", re.I))
+                  for stem, pattern in DECISION_PATTERNS)
 _SPACE = re.compile(r"\s+")
+WINDOW = 40
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,19 @@ def find_decision_language(text: str, allowed: Iterable[str] = ()) -> list[Hit]:
     for passage in sorted({fold(a).strip() for a in allowed if a and a.strip()}, key=len,
                           reverse=True):
         folded = folded.replace(passage, " " * len(passage))
-    return [Hit(m.group(0), m.start()) for m in _COMPILED.finditer(folded)]
+    lowered = folded.lower()
+    found: dict[int, Hit] = {}
+    for stem, rx in _COMPILED:
+        # Search only around each place the stem stands: every pattern is short, so a
+        # window of WINDOW characters either side holds any match that contains the stem.
+        at = lowered.find(stem)
+        while at != -1:
+            start = max(0, at - WINDOW)
+            for m in rx.finditer(folded, start, at + len(stem) + WINDOW):
+                if m.start() <= at < m.end():
+                    found.setdefault(m.start(), Hit(m.group(0), m.start()))
+            at = lowered.find(stem, at + 1)
+    return [found[k] for k in sorted(found)]
 
 
 def describe(hits: Iterable[Hit]) -> str:

@@ -59,24 +59,31 @@ class Reprinter:
             self._loaded[key] = (defs, snap.templates or self.fallback_templates)
         return self._loaded[key]
 
-    def answers(self, record: Record, today: dt.date) -> tuple[Definitions, Templates,
-                                                                dict[str, AnswerValue]]:
+    def answers(self, record: Record) -> tuple[Definitions, Templates, dict[str, AnswerValue]]:
         defs, templates = self.definitions(record)
-        answers, _ = validate_answers(defs.questionnaire, record.answers, today, complete=False)
+        answers, _ = validate_answers(defs.questionnaire, record.answers, record_day(record),
+                                      complete=False)
         return defs, templates, answers
 
-    def summary(self, record: Record, fmt: Format, today: dt.date) -> str:
-        defs, templates, answers = self.answers(record, today)
-        return render(summary_view(defs, answers, today), fmt, templates)
+    def summary(self, record: Record, fmt: Format) -> str:
+        """The summary as it read when the record was last saved: same definitions,
+        templates and date."""
+        defs, templates, answers = self.answers(record)
+        return render(summary_view(defs, answers, record_day(record)), fmt, templates)
 
-    def export(self, record: Record, today: dt.date) -> dict[str, Any]:
-        defs, _, answers = self.answers(record, today)
-        data = summary_data(summary_view(defs, answers, today))
+    def export(self, record: Record) -> dict[str, Any]:
+        defs, _, answers = self.answers(record)
+        data = summary_data(summary_view(defs, answers, record_day(record)))
         return {"id": record.id, "created": record.created, "updated": record.updated,
                 "mode": record.mode, "status": record.status,
                 "definitions_hash": record.definitions_hash,
                 "answers": data["answers"], "points": data["points"],
                 "next_step": data["next_step"], "disclaimer": data["disclaimer"]}
+
+
+def record_day(record: Record) -> dt.date:
+    """The local day the record was last saved."""
+    return dt.datetime.fromisoformat(record.updated).astimezone().date()
 
 
 def add_record(store: Store, answers_file: Path, rules_dir: Path, templates_dir: Path,

@@ -13,7 +13,7 @@ import re
 import textwrap
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from screening import guard
 from screening.errors import DecisionLanguageError, DefinitionError, Problem
 from screening.resources import TEMPLATE_FILES
-from screening.summary import SummaryView, summary_data
+from screening.summary import VIEW_TYPES, SummaryView, summary_data
 from screening.text import clean_text
 
 Format = Literal["text", "html", "md", "json"]
@@ -63,8 +63,25 @@ def wrap(value: object, width: int = 80, indent: int = 0, first: int | None = No
     return "\n".join(out)
 
 
+def leader(value: object, width: int, fill: str = ".") -> str:
+    """A label followed by a space and dots out to ``width`` columns, for aligned values."""
+    return (str(value) + " ").ljust(width, fill)
+
+
 def _plain(value: object) -> str:
     return clean_text(str(value))
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with a quick yes for the summary view's own public fields."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) in VIEW_TYPES and not attribute.startswith("_"):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 @lru_cache(maxsize=32)
@@ -73,7 +90,7 @@ def environment(templates: Templates, fmt: Format) -> SandboxedEnvironment:
     loader: jinja2.BaseLoader = (jinja2.FileSystemLoader(str(templates))
                                  if isinstance(templates, Path)
                                  else jinja2.DictLoader(dict(templates)))
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=loader,
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,
@@ -83,6 +100,7 @@ def environment(templates: Templates, fmt: Format) -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["wrap"] = wrap
+    env.filters["leader"] = leader
     return env
 
 

@@ -77,11 +77,13 @@ class Store:
         self.path, self._conn = path, conn
 
     @classmethod
-    def open(cls, path: Path, *, migrate_to: int = SCHEMA_VERSION) -> Store:
+    def open(cls, path: Path, *, migrate_to: int = SCHEMA_VERSION,
+             busy_ms: int = BUSY_TIMEOUT_MS) -> Store:
+        """Open (or create) a store; ``migrate_to`` is for tests of older schema versions."""
         path = path.expanduser()
         _check_path(path)
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn = sqlite3.connect(path, timeout=busy_ms / 1000, isolation_level=None)
         except sqlite3.Error:
             raise StoreError(f"{path}: cannot be opened as a store") from None
         store = cls(path, conn)
@@ -92,7 +94,7 @@ class Store:
                     raise StoreError(
                         f"{path}: made by a newer version of screening (schema {version}; this "
                         f"version reads up to {SCHEMA_VERSION}). Upgrade screening to use it.")
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA secure_delete = ON")
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -201,7 +203,7 @@ class Store:
             rows = self._conn.execute(
                 "SELECT id, created, updated, mode, status, answers, asked, definitions_hash "
                 "FROM records WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR created >= ?2) "
-                "ORDER BY created, id",
+                "ORDER BY created, rowid",
                 (status, since.isoformat() if since else None)).fetchall()
         return [_record(r) for r in rows]
 

@@ -71,6 +71,10 @@ class SummaryView:
         return sum(len(c.points) for c in self.categories)
 
 
+# Plain frozen records of text: the template sandbox may read their public fields freely.
+VIEW_TYPES: frozenset[type] = frozenset({Row, Section, PointView, CategoryView, SummaryView})
+
+
 def build_summary(
     defs: Definitions,
     answers: Mapping[str, AnswerValue],

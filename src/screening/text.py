@@ -10,7 +10,12 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+_ANY = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def clean_text(text: str) -> str:
     """Text with terminal control characters removed; tabs become spaces, newlines stay."""
+    if _ANY.search(text) is None:  # the usual case, checked in one pass
+        return text
     text = text.replace("\r\n", "\n").replace("\t", " ")
     return _CONTROL.sub("", _ANSI.sub("", text))
