@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -12,26 +11,12 @@ import pexpect
 import pytest
 
 from screening.store import Store
-
-TIMEOUT = 20
+from tests.terminal import TIMEOUT, answer, interview_env, skip_and_finish, spawn
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {**{k: v for k, v in os.environ.items() if k != "SCREENING_DEBUG"},
-            "SCREENING_DATA_DIR": str(tmp_path / "data"), "TERM": "xterm", "NO_COLOR": "1",
-            # pexpect does not answer cursor-position requests; a real terminal does.
-            "PROMPT_TOOLKIT_NO_CPR": "1"}
-
-
-def spawn(args: list[str], env: dict[str, str]) -> pexpect.spawn:
-    return pexpect.spawn(sys.executable, ["-m", "screening", "interview", *args], env=env,
-                         encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120))
-
-
-def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
-    child.expect_exact(prompt)
-    child.send(keys)
+    return interview_env(tmp_path / "data")
 
 
 def test_patient_mode_in_a_terminal(tmp_path: Path, env: dict[str, str]) -> None:
@@ -43,15 +28,9 @@ def test_patient_mode_in_a_terminal(tmp_path: Path, env: dict[str, str]) -> None
     child.expect_exact("Add weeks, months or years")  # refused inline, asked again
     child.send(" years\r")
     answer(child, "how bad was your pain", "6\r")
-    for _ in range(8):  # every other question skipped with Enter alone
-        child.expect_exact("Question")
-        child.send("\r")
-    answer(child, "Pick an answer to change it, or finish", "\r")
-    answer(child, "Finish and send your answers?", "\r")
-    child.expect_exact("Please let the front desk know that you are done.")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    # Every other question skipped with Enter alone.
+    assert skip_and_finish(child, 8, "Finish and send your answers?") == 0
+    assert "Please let the front desk know that you are done." in (child.before or "")
     assert "Patient" not in (child.before or "")  # no summary, no identifiers on this screen
     text = next(out.glob("*.txt")).read_text()
     assert "left knee" in text and "36 months (about 3 years)" in text
@@ -71,16 +50,9 @@ def test_staff_mode_in_a_terminal_shows_summary_and_where(
     answer(child, "Date of birth", "1971-04-12\r")
     answer(child, "Where do you feel the pain?", "\r")
     answer(child, "How long have you had this pain?", "18 months\r")
-    for _ in range(13):
-        child.expect_exact("Question")
-        child.send("\r")
-    answer(child, "Pick an answer to change it, or finish", "\r")
-    answer(child, "Finish and write the summary?", "\r")
-    child.expect_exact("NEXT STEP: Discuss with a specialist.")
-    child.expect_exact("Summary written to:")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert skip_and_finish(child, 13, "Finish and write the summary?") == 0
+    assert "NEXT STEP: Discuss with a specialist." in (child.before or "")
+    assert "Summary written to:" in (child.before or "")
     assert sorted(p.suffix for p in out.iterdir()) == [".html", ".txt"]
 
 

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import sys
 from pathlib import Path
 
 import pexpect
@@ -17,6 +16,7 @@ from screening import resources
 from screening.cli import app
 from screening.store import Store
 from tests.conftest import TESTS
+from tests.terminal import answer, interview_env, skip_and_finish, spawn
 
 runner = CliRunner()
 EXAMPLE = TESTS / "patients" / "staff_full.yaml"
@@ -149,11 +149,8 @@ def test_store_path_that_is_a_folder(tmp_path: Path) -> None:
 
 def test_sigkill_mid_interview_keeps_every_confirmed_answer(tmp_path: Path) -> None:
     db = tmp_path / "data" / "screening.db"
-    env = {**os.environ, "SCREENING_DATA_DIR": str(tmp_path / "data"), "TERM": "xterm",
-           "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(sys.executable, ["-m", "screening", "interview", "--mode", "patient",
-                                           "--output-dir", str(tmp_path / "out")],
-                          env=env, encoding="utf-8", timeout=20)
+    env = interview_env(tmp_path / "data")
+    child = spawn(["--mode", "patient", "--output-dir", str(tmp_path / "out")], env)
     child.expect_exact("Ready to start?")
     child.send("\r")
     child.expect_exact("Where do you feel the pain?")
@@ -171,23 +168,10 @@ def test_sigkill_mid_interview_keeps_every_confirmed_answer(tmp_path: Path) -> N
     assert record.status == "in_progress"
     assert record.answers == {"pain_location": "right hip", "pain_duration_months": 60}
 
-    child = pexpect.spawn(sys.executable, ["-m", "screening", "interview", "--resume", record.id,
-                                           "--output-dir", str(tmp_path / "out")],
-                          env=env, encoding="utf-8", timeout=20)
+    child = spawn(["--resume", record.id, "--output-dir", str(tmp_path / "out")], env)
     child.expect_exact("2 answers kept")
-    child.expect_exact("how bad was your pain")
-    child.send("6\r")
-    for _ in range(8):
-        child.expect_exact("Question")
-        child.send("\r")
-    child.expect_exact("Pick an answer to change it, or finish")
-    child.send("\r")
-    child.expect_exact("Finish and send your answers?")
-    child.send("\r")
-    child.expect_exact("Please let the front desk know")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    answer(child, "how bad was your pain", "6\r")
+    assert skip_and_finish(child, 8, "Finish and send your answers?") == 0
     with Store.open(db) as store:
         done = store.get(record.id)
     assert done.status == "complete"
