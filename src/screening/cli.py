@@ -82,6 +82,53 @@ def _root(
 
 
 @app.command()
+def interview(
+    mode: Annotated[str, typer.Option("--mode", metavar="staff|patient",
+                                      help="staff (default) also asks identifiers and vital "
+                                           "signs; patient asks the patient's questions only.")
+                    ] = "staff",
+    resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped interview: the "
+                                         "record ID given, or the latest one.")] = False,
+    file: Annotated[str | None, typer.Argument(metavar="[ID]", show_default=False,
+                                               help="With --resume: the record to continue.")
+                    ] = None,
+    answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE",
+                                                 help="Pre-fill answers from a JSON or YAML "
+                                                      "file.")] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="Line-by-line prompts with numbered "
+                                        "choices (screen readers, pipes).")] = False,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR",
+                                                    help="Where to write the summary "
+                                                         "(text and HTML).")] = None,
+    rules: RulesOption = None,
+    templates: TemplatesOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Ask the questions one at a time, then write the clinician's summary."""
+    from screening.interview_run import run_interview
+
+    if mode not in ("staff", "patient"):
+        from screening.errors import BadInputError
+
+        raise BadInputError(f"--mode: '{mode}' is not one of staff, patient")
+    if file is not None and not resume:
+        from screening.errors import BadInputError
+
+        raise BadInputError(f"'{file}': a record ID goes with --resume")
+    run_interview(
+        mode=mode,  # type: ignore[arg-type]
+        resume=file if file is not None else (True if resume else None),
+        prefill_file=answers,
+        plain=plain or not sys.stdin.isatty(),
+        plain_reason=None if plain or sys.stdin.isatty() else "not a terminal",
+        output_dir=output_dir,
+        rules_dir=rules or resources.rules_dir(),
+        templates_dir=templates or resources.templates_dir(),
+        store_path=resources.store_path(store),
+    )
+
+
+@app.command()
 def check(rules: RulesOption = None, templates: TemplatesOption = None) -> None:
     """Check the questionnaire, rules and templates; print each problem as FILE:LINE: message."""
     from screening.definitions import inspect_definitions
@@ -192,53 +239,6 @@ def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point."""
     app(args=argv, prog_name="screening")
     raise SystemExit(0)  # pragma: no cover - typer exits itself
-
-
-@app.command()
-def interview(
-    mode: Annotated[str, typer.Option("--mode", metavar="staff|patient",
-                                      help="staff (default) also asks identifiers and vital "
-                                           "signs; patient asks the patient's questions only.")
-                    ] = "staff",
-    resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped interview: the "
-                                         "record ID given, or the latest one.")] = False,
-    file: Annotated[str | None, typer.Argument(metavar="[ID]", show_default=False,
-                                               help="With --resume: the record to continue.")
-                    ] = None,
-    answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE",
-                                                 help="Pre-fill answers from a JSON or YAML "
-                                                      "file.")] = None,
-    plain: Annotated[bool, typer.Option("--plain", help="Line-by-line prompts with numbered "
-                                        "choices (screen readers, pipes).")] = False,
-    output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR",
-                                                    help="Where to write the summary "
-                                                         "(text and HTML).")] = None,
-    rules: RulesOption = None,
-    templates: TemplatesOption = None,
-    store: StoreOption = None,
-) -> None:
-    """Ask the questions one at a time, then write the clinician's summary."""
-    from screening.interview_run import run_interview
-
-    if mode not in ("staff", "patient"):
-        from screening.errors import BadInputError
-
-        raise BadInputError(f"--mode: '{mode}' is not one of staff, patient")
-    if file is not None and not resume:
-        from screening.errors import BadInputError
-
-        raise BadInputError(f"'{file}': a record ID goes with --resume")
-    run_interview(
-        mode=mode,  # type: ignore[arg-type]
-        resume=file if file is not None else (True if resume else None),
-        prefill_file=answers,
-        plain=plain or not sys.stdin.isatty(),
-        plain_reason=None if plain or sys.stdin.isatty() else "not a terminal",
-        output_dir=output_dir,
-        rules_dir=rules or resources.rules_dir(),
-        templates_dir=templates or resources.templates_dir(),
-        store_path=resources.store_path(store),
-    )
 
 
 records_app = typer.Typer(cls=ScreeningGroup, no_args_is_help=True, rich_markup_mode=None,
