@@ -136,6 +136,7 @@ def test_delete_and_purge(db: Path) -> None:
     (["records", "export"], "give a record ID or --all"),
 ])
 def test_bad_input(db: Path, args: list[str], words: str) -> None:
+    add(db, EXAMPLE)
     code, _, err = run(*args, "--store", str(db))
     assert code == 2, err
     assert words in err and "Traceback" not in err
@@ -176,3 +177,10 @@ def test_sigkill_mid_interview_keeps_every_confirmed_answer(tmp_path: Path) -> N
         done = store.get(record.id)
     assert done.status == "complete"
     assert done.answers["pain_intensity"] == 6
+
+
+def test_reading_commands_do_not_make_a_store(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    code, _, err = run("records", "list", "--store", str(missing))
+    assert code == 2 and "no store here yet" in err
+    assert not missing.exists()

@@ -206,7 +206,7 @@ def summary(
         from screening.records import Reprinter
         from screening.store import Store
 
-        with Store.open(resources.store_path(store)) as db:
+        with Store.open(resources.store_path(store), create=False) as db:
             reprinter = Reprinter(db, templates or resources.templates_dir())
             document = reprinter.summary(db.get(record_id), chosen)
     else:
@@ -270,7 +270,7 @@ def records_list(
     if fmt not in ("table", "json"):
         raise BadInputError(f"--format: '{fmt}' is not one of table, json")
     day = parse_since(since) if since is not None else None
-    with Store.open(resources.store_path(store)) as db:
+    with Store.open(resources.store_path(store), create=False) as db:
         rows = list_rows(db.records(status=status, since=day), identifiers=not no_identifiers)
     typer.echo(json.dumps(rows, indent=1, ensure_ascii=False) if fmt == "json" else table(rows))
 
@@ -282,7 +282,7 @@ def records_show(record_id: Annotated[str, typer.Argument(metavar="ID")],
     from screening.records import table
     from screening.store import Store
 
-    with Store.open(resources.store_path(store)) as db:
+    with Store.open(resources.store_path(store), create=False) as db:
         r = db.get(record_id)
     typer.echo(f"id: {r.id}\nstatus: {r.status}\nmode: {r.mode}\ncreated: {r.created}\n"
                f"updated: {r.updated}\ndefinitions: {r.definitions_hash}\n")
@@ -326,7 +326,7 @@ def records_export(
         raise BadInputError(f"--format: '{fmt}' is not one of json")
     if (record_id is None) == (not all_records):
         raise BadInputError("give a record ID or --all (one of them)")
-    with Store.open(resources.store_path(store)) as db:
+    with Store.open(resources.store_path(store), create=False) as db:
         chosen = db.records() if all_records else [db.get(str(record_id))]
         reprinter = Reprinter(db, templates or resources.templates_dir())
         lines = [json.dumps(reprinter.export(r), ensure_ascii=False) for r in chosen]
@@ -353,7 +353,7 @@ def records_delete(
     """Delete one record for good."""
     from screening.store import Store
 
-    with Store.open(resources.store_path(store)) as db:
+    with Store.open(resources.store_path(store), create=False) as db:
         db.get(record_id)
         if not _confirmed(f"Delete record {record_id} for good?", yes):
             typer.echo("Nothing deleted.")
@@ -374,7 +374,7 @@ def records_purge(
     from screening.store import Store
 
     before = dt.datetime.now(dt.UTC) - parse_age(older_than)
-    with Store.open(resources.store_path(store)) as db:
+    with Store.open(resources.store_path(store), create=False) as db:
         count = sum(1 for r in db.records() if r.created < before.isoformat())
         if count == 0:
             typer.echo("Deleted 0 records.")

@@ -77,10 +77,14 @@ class Store:
         self.path, self._conn = path, conn
 
     @classmethod
-    def open(cls, path: Path, *, migrate_to: int = SCHEMA_VERSION,
+    def open(cls, path: Path, *, create: bool = True, migrate_to: int = SCHEMA_VERSION,
              busy_ms: int = BUSY_TIMEOUT_MS) -> Store:
-        """Open (or create) a store; ``migrate_to`` is for tests of older schema versions."""
+        """Open a store, creating it if ``create``; ``migrate_to`` is for tests of older
+        schema versions."""
         path = path.expanduser()
+        if not create and not path.exists():
+            raise StoreError(f"{path}: no store here yet (the first interview or "
+                             "'screening records add' makes it)")
         _check_path(path)
         try:
             conn = sqlite3.connect(path, timeout=busy_ms / 1000, isolation_level=None)
