@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from screening.conditions import AnswerValue, evaluate, is_answered, referenced_questions
+from screening.conditions import AnswerValue, evaluate, is_answered
 from screening.display import format_answer
 from screening.models import Definitions, Rule
 
@@ -44,7 +44,7 @@ def _point(defs: Definitions, rule: Rule, answers: Mapping[str, AnswerValue]) ->
             return "(not answered)"
         return format_answer(q, value, qn)
 
-    triggered = tuple(q for q in referenced_questions(rule.when) if is_answered(answers.get(q)))
+    triggered = tuple(q for q in rule.looks_at if is_answered(answers.get(q)))
     return Point(
         rule=rule.id,
         category=rule.category,

@@ -39,7 +39,6 @@ DECISION_PATTERNS: tuple[tuple[str, str], ...] = (
 
 _COMPILED = tuple((stem, re.compile(rf"\b(?:{pattern})\b", re.I))
                   for stem, pattern in DECISION_PATTERNS)
-_SPACE = re.compile(r"\s+")
 WINDOW = 40
 
 
@@ -52,7 +51,8 @@ class Hit:
 
 
 def fold(text: str) -> str:
-    return _SPACE.sub(" ", text)
+    """Runs of white space as one space (split and join run in C: faster than a regex)."""
+    return " ".join(text.split())
 
 
 def find_decision_language(text: str, allowed: Iterable[str] = ()) -> list[Hit]:

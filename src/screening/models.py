@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from screening.conditions import Condition
+from screening.conditions import Condition, referenced_questions
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -81,8 +82,14 @@ class Questionnaire(_Strict):
     title: Text
     questions: list[Question] = Field(min_length=1)
 
+    @cached_property
+    def by_id(self) -> dict[str, Question]:
+        """Questions by id."""
+        # The first of a repeated id wins here; the cross-checks report the repeat.
+        return {q.id: q for q in reversed(self.questions)}
+
     def get(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self.by_id.get(question_id)
 
     def __getitem__(self, question_id: str) -> Question:
         q = self.get(question_id)
@@ -140,6 +147,11 @@ class Rule(_Strict):
     sources: list[Id] = Field(min_length=1)
     criteria: list[str] = []
 
+    @cached_property
+    def looks_at(self) -> tuple[str, ...]:
+        """The question ids the condition reads, in order."""
+        return tuple(referenced_questions(self.when))
+
 
 class RuleSet(_Strict):
     sources: list[Source] = Field(min_length=1)
@@ -147,8 +159,10 @@ class RuleSet(_Strict):
     categories: list[Category] = Field(min_length=1)
     rules: list[Rule] = []
 
-    def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
+    @cached_property
+    def citations(self) -> dict[str, str]:
+        """Each source's citation, by id."""
+        return {s.id: s.citation() for s in reversed(self.sources)}
 
 
 class Definitions(_Strict):

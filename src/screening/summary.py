@@ -108,7 +108,7 @@ def build_summary(
                 rule=p.rule,
                 text=clean_text(p.text),
                 triggered_by=tuple(row(t) for t in p.triggered_by),
-                sources=tuple(rs.source(s).citation() for s in p.sources),
+                sources=tuple(rs.citations[s] for s in p.sources),
                 source_ids=p.sources,
                 refs=tuple(sorted(numbers[s] for s in p.sources)),
             )
@@ -121,7 +121,7 @@ def build_summary(
         prepared=prepared.isoformat(),
         sections=tuple(Section(t, tuple(r), tuple(n)) for t, (r, n) in sections.items()),
         categories=tuple(categories),
-        references=tuple((n, rs.source(s).citation()) for s, n in numbers.items()),
+        references=tuple((n, rs.citations[s]) for s, n in numbers.items()),
         next_step=NEXT_STEP,
         disclaimer=DISCLAIMER,
         answers={k: _jsonable(v) for k, v in answers.items()},
