@@ -11,7 +11,6 @@ from typing import Any
 from screening.answers import validate_answers
 from screening.conditions import AnswerValue
 from screening.definitions import definitions_from_texts, load_definitions
-from screening.engine import run_rules
 from screening.errors import BadInputError
 from screening.models import Definitions
 from screening.rendering import Format, Templates, render
@@ -93,7 +92,6 @@ def add_record(store: Store, answers_file: Path, rules_dir: Path, templates_dir:
 
     defs = load_definitions(rules_dir, cache_dir)
     answers = read_answers(answers_file, defs.questionnaire, today)
-    run_rules(defs, answers)  # the same checks a summary would make, before anything is kept
     key = store.keep_snapshot(take_snapshot(rules_dir, templates_dir))
     record = with_answers(new_record("staff", key), answers, list(answers), status=COMPLETE)
     store.put(record)
