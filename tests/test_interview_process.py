@@ -122,3 +122,15 @@ def test_prefilled_answers_are_validated(tmp_path: Path, env: dict[str, str]) ->
     done = pipe(["--answers", str(bad)], "", env)
     assert done.returncode == 2
     assert "pre.yaml:1: pain_intensity: Enter a whole number from 0 to 10." in done.stderr
+
+
+def test_prefilled_answers_show_in_the_review(tmp_path: Path, env: dict[str, str]) -> None:
+    given = tmp_path / "pre.yaml"
+    given.write_text("pain_duration_months: 12\npain_location: lower back\n")
+    typed = "\n".join(["y", *[""] * 9, "", "y", ""])
+    done = pipe(["--mode", "patient", "--answers", str(given), "--output-dir",
+                 str(tmp_path / "out")], typed, env)
+    assert done.returncode == 0, done.stderr
+    assert "Question 1 of 11" not in done.stdout  # the given answers are not asked again
+    assert "How long have you had this pain?  12 months" in done.stdout
+    assert "Where do you feel the pain?  lower back" in done.stdout
