@@ -25,8 +25,12 @@ def format_answer(
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):
-        shown = number(value)
-        if q.id == "pain_duration_months" and value >= 24:
-            return f"{shown} months (about {number(round(value / 12, 1))} years)"
-        return f"{shown} {q.unit}" if q.unit else shown
+        shown = f"{number(value)} {q.unit}" if q.unit else number(value)
+        # With answer units on offer, a long span also reads in the largest one that fits
+        # twice: "30 months (about 2.5 years)".
+        larger = [(f, u) for u, f in (q.input_units or {}).items() if f > 1 and value >= 2 * f]
+        if larger:
+            factor, unit = max(larger)
+            shown += f" (about {number(round(value / factor, 1))} {unit})"
+        return shown
     return clean_text(str(value))
