@@ -107,3 +107,17 @@ def test_a_patient_with_no_points_gets_the_same_next_step(defs: Definitions) -> 
     for fmt in FORMATS:
         out = render(view, fmt, resources.templates_dir())
         assert guard.NEXT_STEP in out and guard.DISCLAIMER in out
+
+
+@pytest.mark.parametrize(("born", "shown"), [
+    ("1971-11-21", "1971-11-21 (age 55)"),   # birthday today
+    ("1971-11-22", "1971-11-22 (age 54)"),   # birthday tomorrow
+    ("2026-11-21", "2026-11-21 (age 0)"),
+])
+def test_age_beside_date_of_birth(defs: Definitions, born: str, shown: str) -> None:
+    import datetime as dt
+
+    from screening.display import format_answer
+
+    q = defs.questionnaire["date_of_birth"]
+    assert format_answer(q, dt.date.fromisoformat(born), defs.questionnaire, today=TODAY) == shown

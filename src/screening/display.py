@@ -14,7 +14,8 @@ def number(value: float) -> str:
 
 
 def format_answer(
-    q: Question, value: AnswerValue, qn: Questionnaire, *, short: bool = True
+    q: Question, value: AnswerValue, qn: Questionnaire, *, short: bool = True,
+    today: dt.date | None = None,
 ) -> str:
     """One line (or paragraph, for free text): short choice names for the clinician,
     the wording the person was shown when ``short`` is False."""
@@ -23,6 +24,9 @@ def format_answer(
         picked = value if isinstance(value, list) else [str(value)]
         return "; ".join(labels.get(v, v) for v in picked)
     if isinstance(value, dt.date):
+        if q.show_age and today is not None and value <= today:
+            years = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+            return f"{value.isoformat()} (age {years})"
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):
         shown = f"{number(value)} {q.unit}" if q.unit else number(value)

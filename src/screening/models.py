@@ -46,6 +46,8 @@ class Question(_Strict):
     # Units a person may answer in, with how many stored units each is ("2 years" -> 24 months).
     input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")],
                       Annotated[float, Field(gt=0)]] | None = None
+    # For a date of birth: the summary also shows the age on the day it is prepared.
+    show_age: bool = False
     earliest: dt.date | Literal["today"] | None = None
     latest: dt.date | Literal["today"] | None = None
     max_length: int = Field(default=2000, ge=1, le=20000)
@@ -62,8 +64,9 @@ class Question(_Strict):
             raise ValueError(f"a {self.type} question takes no choices")
         if self.type not in NUMERIC_TYPES and (self.min is not None or self.max is not None):
             raise ValueError(f"a {self.type} question takes no min or max")
-        if self.type != "date" and (self.earliest is not None or self.latest is not None):
-            raise ValueError(f"a {self.type} question takes no earliest or latest")
+        if self.type != "date" and (self.earliest is not None or self.latest is not None
+                                    or self.show_age):
+            raise ValueError(f"a {self.type} question takes no earliest, latest or show_age")
         if self.input_units is not None and self.type != "number":
             raise ValueError("input_units fits a number question only")
         if self.min is not None and self.max is not None and self.min > self.max:

@@ -82,7 +82,8 @@ def build_summary(
     prepared: dt.date,
 ) -> SummaryView:
     qn, rs = defs.questionnaire, defs.ruleset
-    shown = {q.id: format_answer(q, answers[q.id], qn) for q in qn.questions if q.id in answers}
+    shown = {q.id: format_answer(q, answers[q.id], qn, today=prepared)
+             for q in qn.questions if q.id in answers}
     sections: dict[str, tuple[list[Row], list[str]]] = {}
     asked = {q.id for q in applicable_questions(qn, answers)}
     for q in qn.questions:
