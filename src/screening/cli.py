@@ -375,7 +375,7 @@ def records_purge(
 
     before = dt.datetime.now(dt.UTC) - parse_age(older_than)
     with Store.open(resources.store_path(store), create=False) as db:
-        count = sum(1 for r in db.records() if r.created < before.isoformat())
+        count = db.count_before(before)
         if count == 0:
             typer.echo("Deleted 0 records.")
             return

@@ -91,14 +91,14 @@ class Interview:
     def _applicable(self) -> list[Question]:
         return applicable_questions(self.defs.questionnaire, self.answers, self.audience)
 
-    def _next(self) -> Question | None:
-        return next((q for q in self._applicable() if q.id not in self.asked), None)
-
     def _ask_remaining(self) -> None:
-        while (q := self._next()) is not None:
+        while True:
             applicable = self._applicable()
-            self.prompter.show(f"\nQuestion {applicable.index(q) + 1} of {len(applicable)}")
-            self._ask(q)
+            waiting = [n for n, q in enumerate(applicable) if q.id not in self.asked]
+            if not waiting:
+                return
+            self.prompter.show(f"\nQuestion {waiting[0] + 1} of {len(applicable)}")
+            self._ask(applicable[waiting[0]])
 
     def _ask(self, q: Question) -> None:
         hint = " ".join(filter(None, (q.help, None if q.required else self._skip_hint(q))))
@@ -217,16 +217,12 @@ class Interview:
     def _change(self, q: Question) -> None:
         self._ask(q)
         # A change can close a branch (its answers go) or open one (its questions come next).
-        kept, problems = validate_answers(self.defs.questionnaire, self.answers, self.today,
-                                          complete=False)
+        self.answers, problems = validate_answers(self.defs.questionnaire, self.answers,
+                                                  self.today, complete=False)
         dropped = {p.question for p in problems}
-        applicable = {x.id for x in self._applicable_for(kept)}
-        self.answers = kept
+        applicable = {x.id for x in self._applicable()}
         self.asked = [a for a in self.asked if a not in dropped and a in applicable]
         self.save(dict(self.answers), list(self.asked))
-
-    def _applicable_for(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
-        return applicable_questions(self.defs.questionnaire, answers, self.audience)
 
     # Interruptions
 

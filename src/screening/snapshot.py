@@ -31,15 +31,12 @@ class Snapshot:
 
 def take_snapshot(rules_dir: Path, templates_dir: Path) -> Snapshot:
     """Read the texts in use now."""
-    texts: dict[str, str] = {}
-    paths = [rules_dir / QUESTIONNAIRE_FILE, rules_dir / RULES_FILE,
-             *(templates_dir / name for name in TEMPLATES.values())]
-    for path in paths:
-        try:
-            texts[str(path)] = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise DefinitionError("unreadable", [Problem(str(path), "cannot be read")]) from None
-    values = list(texts.values())
-    return Snapshot(values[0], values[1],
-                    tuple((name, text) for name, text in zip(TEMPLATES.values(), values[2:],
-                                                              strict=True)))
+    return Snapshot(_read(rules_dir / QUESTIONNAIRE_FILE), _read(rules_dir / RULES_FILE),
+                    tuple((name, _read(templates_dir / name)) for name in TEMPLATES.values()))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise DefinitionError("unreadable", [Problem(str(path), "cannot be read")]) from None

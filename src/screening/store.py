@@ -218,6 +218,13 @@ class Store:
         self._forget()
         return removed
 
+    def count_before(self, before: dt.datetime) -> int:
+        """How many records were created before ``before``."""
+        with self._errors():
+            count: int = self._conn.execute("SELECT COUNT(*) FROM records WHERE created < ?",
+                                            (before.isoformat(),)).fetchone()[0]
+        return count
+
     def purge(self, before: dt.datetime) -> int:
         with self._write() as conn:
             removed = conn.execute("DELETE FROM records WHERE created < ?",
