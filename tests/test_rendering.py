@@ -121,3 +121,15 @@ def test_age_beside_date_of_birth(defs: Definitions, born: str, shown: str) -> N
 
     q = defs.questionnaire["date_of_birth"]
     assert format_answer(q, dt.date.fromisoformat(born), defs.questionnaire, today=TODAY) == shown
+
+
+@pytest.mark.parametrize(("months", "shown"), [
+    (1.38, "1.38 months (about 6 weeks)"),
+    (6, "6 months"),
+    (30, "30 months (about 2.5 years)"),
+])
+def test_duration_reads_in_a_fitting_unit(defs: Definitions, months: float, shown: str) -> None:
+    from screening.display import format_answer
+
+    q = defs.questionnaire["pain_duration_months"]
+    assert format_answer(q, months, defs.questionnaire) == shown

@@ -30,11 +30,17 @@ def format_answer(
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):
         shown = f"{number(value)} {q.unit}" if q.unit else number(value)
-        # With answer units on offer, a long span also reads in the largest one that fits
-        # twice: "30 months (about 2.5 years)".
-        larger = [(f, u) for u, f in (q.input_units or {}).items() if f > 1 and value >= 2 * f]
+        # With answer units on offer, a long span also reads in the largest unit that fits
+        # twice ("30 months (about 2.5 years)"), a short one in the smallest unit
+        # ("1.38 months (about 6 weeks)").
+        units = q.input_units or {}
+        larger = [(f, u) for u, f in units.items() if f > 1 and value >= 2 * f]
+        smaller = [(f, u) for u, f in units.items() if f < 1]
         if larger:
             factor, unit = max(larger)
             shown += f" (about {number(round(value / factor, 1))} {unit})"
+        elif smaller and 0 < value < 2:
+            factor, unit = min(smaller)
+            shown += f" (about {number(round(value / factor))} {unit})"
         return shown
     return clean_text(str(value))
