@@ -13,13 +13,15 @@ from pathlib import Path
 
 import jinja2
 
-from screening import rendering, resources
-from screening.answers_file import read_answers
-from screening.records import Reprinter
-from screening.report import summary_view
-from screening.sessions import new_record, with_answers
-from screening.snapshot import take_snapshot
-from screening.store import COMPLETE, Store
+from screening.adapters import locations as resources
+from screening.adapters import rendering
+from screening.adapters.answers_file import read_answers
+from screening.adapters.definition_files import take_snapshot
+from screening.adapters.store import Store
+from screening.app.summaries import Reprinter, stored_definitions
+from screening.core.answers import stored_form
+from screening.core.records import COMPLETE, new_record, with_answers
+from screening.core.summary import summarise as summary_view
 
 PATIENTS = Path(__file__).resolve().parents[1] / "tests" / "patients"
 
@@ -33,15 +35,16 @@ def main() -> int:
         snapshot = take_snapshot(resources.rules_dir(), resources.templates_dir())
         key = store.keep_snapshot(snapshot)
         reprinter = Reprinter(store, resources.templates_dir())
-        defs, _ = reprinter.definitions(new_record("staff", key))
+        defs, _ = stored_definitions(store, key, resources.templates_dir())
         import datetime as dt
 
-        today = dt.date.today()
+        now = dt.datetime.now(dt.UTC)
+        today = now.astimezone().date()
         samples = [read_answers(p, defs.questionnaire, today) for p in sorted(PATIENTS.iterdir())]
         for n in range(count):
             answers = samples[n % len(samples)]
-            store.put(with_answers(new_record("staff", key), answers, list(answers),
-                                   status=COMPLETE))
+            store.put(with_answers(new_record("staff", key, now), stored_form(answers),
+                                   list(answers), now, status=COMPLETE))
         records = store.records()
 
         start = time.perf_counter()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from screening import resources
-from screening.definitions import load_definitions
-from screening.models import Definitions
+from screening.adapters import locations as resources
+from screening.adapters.definition_files import load_definitions
+from screening.core.models import Definitions
 
 TODAY = dt.date(2026, 11, 21)
 TESTS = Path(__file__).parent
@@ -32,8 +32,8 @@ questions:
     label: Treatments tried
     text: Which have you tried?
     choices:
-      - {id: nsaids, label: NSAIDs}
-      - {id: opioids, label: Opioids}
+      - {id: nsaids, text: NSAIDs}
+      - {id: opioids, text: Opioids}
   - id: not_enough_relief
     type: multi
     label: Not enough relief

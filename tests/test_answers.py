@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from screening.answers import applicable_questions, validate_answers
-from screening.models import Definitions
+from screening.core.answers import applicable_questions, validate_answers
+from screening.core.models import Definitions
 from tests.conftest import TODAY
 
 GOOD: dict[str, Any] = {"pain_duration_months": 12}

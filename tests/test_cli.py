@@ -111,7 +111,8 @@ def test_missing_answers_file_and_bad_format(tmp_path: Path) -> None:
     code, _, err = run("summary", "--answers", str(tmp_path / "nope.yaml"))
     assert (code, err) == (2, f"screening: {tmp_path}/nope.yaml: no such file\n")
     code, _, err = run("summary", "--answers", str(EXAMPLE), "--format", "pdf")
-    assert code == 2 and "--format: 'pdf' is not one of text, html, md, json" in err
+    assert code == 2 and "Invalid value for '--format'" in err
+    assert "'pdf' is not one of 'text', 'html', 'md', 'json'" in err
 
 
 def test_error_messages_never_show_answers(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from screening.conditions import Condition, evaluate, referenced_questions
+from screening.core.conditions import Condition, evaluate, referenced_questions
 
 parse: TypeAdapter[Any] = TypeAdapter(Condition)
 
@@ -29,7 +29,7 @@ CASES = [
     ({"question": "months", "below": 7}, True),
     ({"question": "months", "equals": 6}, True),
     ({"question": "opioid", "equals": "yes"}, True),
-    ({"question": "opioid", "not_equals": "yes"}, False),
+    ({"not": {"question": "opioid", "equals": "yes"}}, False),
     ({"question": "opioid", "one_of": ["no", "yes"]}, True),
     ({"question": "tried", "includes_any": ["opioids", "surgery"]}, True),
     ({"question": "tried", "includes_all": ["opioids", "surgery"]}, False),
@@ -40,8 +40,8 @@ CASES = [
     ({"question": "missing", "answered": False}, True),
     # An unanswered question compares false, whatever the operator...
     ({"question": "missing", "below": 3}, False),
-    ({"question": "missing", "not_equals": "yes"}, False),
-    # ...and `not` turns that round.
+    # ...and `not` turns that round: the one negation holds for an unanswered question.
+    ({"not": {"question": "missing", "equals": "yes"}}, True),
     ({"not": {"question": "missing", "below": 3}}, True),
     ({"all": [{"question": "months", "at_least": 3}, {"question": "opioid", "equals": "yes"}]},
      True),

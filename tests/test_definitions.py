@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from screening.definitions import inspect_definitions, load_definitions
-from screening.errors import DefinitionError
-from screening.models import Definitions
+from screening.adapters.definition_files import inspect_definitions, load_definitions
+from screening.core.errors import DefinitionError
+from screening.core.models import Definitions
 from tests.conftest import SMALL_QUESTIONNAIRE, SMALL_RULES, WriteDefs
 
 CORE_IDS = {
@@ -41,7 +41,7 @@ def test_core_vocabulary_exists_exactly(defs: Definitions) -> None:
     for qid, qtype in CORE_IDS.items():
         assert qn[qid].type == qtype, qid
     for qid, ids in CORE_CHOICES.items():
-        assert ids <= {c.id for c in qn[qid].choices or []}, qid
+        assert ids <= {c.id for c in qn.choices_of(qn[qid])}, qid
     assert qn["pain_duration_months"].required
     assert qn["pain_duration_months"].min == 0
     assert (qn["pain_intensity"].min, qn["pain_intensity"].max) == (0, 10)
@@ -82,8 +82,8 @@ BROKEN_QUESTIONNAIRE = [
      "when: {question: prior_treatments, answered: true, equals: x}", 23, "exactly one operator"),
     ("choices_from: prior_treatments", "choices_from: notes", 22, "choices_from 'notes'"),
     ("    min: 0\n    max: 1200\n", "    min: 10\n    max: 1\n", 3, "min is greater than max"),
-    ("      - {id: opioids, label: Opioids}", "      - {id: nsaids, label: Opioids}", 11,
-     "choice ids repeat"),
+    ("      - {id: opioids, text: Opioids}", "      - {id: nsaids, text: Opioids}", 17,
+     "choice id 'nsaids' repeats"),
     ("text: Anything else?", "text: Are you eligible?", 27, "decision language"),
     ("label: How long", "label: [unclosed", 6, "not valid YAML"),
 ]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from screening import guard, resources
-from screening.definitions import inspect_definitions
-from screening.errors import DecisionLanguageError
-from screening.models import Definitions
-from screening.rendering import FORMATS, check_templates, render
-from screening.report import summary_view
+from screening.adapters import locations as resources
+from screening.core import guard
+from screening.adapters.definition_files import inspect_definitions
+from screening.core.errors import DecisionLanguageError
+from screening.core.models import Definitions
+from screening.adapters.rendering import FORMATS, check_templates, render
+from screening.core.summary import summarise as summary_view
 from tests.conftest import SMALL_RULES, TODAY, WriteDefs
 
 

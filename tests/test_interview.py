@@ -12,11 +12,13 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 
-from screening.conditions import AnswerValue
-from screening.definitions import load_definitions
-from screening.interview import InputEnded, Interview, InterviewStopped, Mode
-from screening.models import Definitions
-from screening.prompts import PlainPrompter, QuestionaryPrompter
+from screening.core.conditions import AnswerValue
+from screening.adapters.definition_files import load_definitions
+from screening.adapters.terminal import TerminalInterview
+from screening.core.errors import InputEnded, InterviewStopped
+from screening.core.interview import Interview, Mode
+from screening.core.models import Definitions
+from screening.adapters.prompts import PlainPrompter, QuestionaryPrompter
 from tests.conftest import TODAY, WriteDefs
 
 ENTER, DOWN, UP, SPACE, CTRL_C, CTRL_D = "\r", "\x1b[B", "\x1b[A", " ", "\x03", "\x04"
@@ -56,8 +58,8 @@ def run(defs: Definitions, pipe: PipeInput, keys: str, mode: Mode = "staff",
         **start: Any) -> tuple[dict[str, AnswerValue], Recording, Saves]:
     prompter, saves = Recording(pipe), Saves()
     pipe.send_text(keys)
-    interview = Interview(defs, prompter, saves, mode=mode, today=TODAY, **start)
-    return interview.run(opening=False), prompter, saves
+    interview = Interview(defs, mode=mode, today=TODAY, **start)
+    return TerminalInterview(interview, prompter, saves).run(opening=False), prompter, saves
 
 
 FINISH = ENTER + ENTER  # review: "Everything is right" is first; then confirm
@@ -151,7 +153,7 @@ def test_ctrl_c_then_stop_keeps_answers_and_resume_continues(
     prompter, saves = Recording(pipe), Saves()
     pipe.send_text("12" + ENTER + CTRL_C + "y")
     with pytest.raises(InterviewStopped):
-        Interview(small, prompter, saves, today=TODAY).run(opening=False)
+        TerminalInterview(Interview(small, today=TODAY), prompter, saves).run(opening=False)
     answers, asked = saves.calls[-1]
     assert answers == {"pain_duration_months": 12} and asked == ["pain_duration_months"]
 
@@ -171,7 +173,7 @@ def test_ctrl_d_stops_cleanly(small: Definitions, pipe: PipeInput) -> None:
     prompter, saves = Recording(pipe), Saves()
     pipe.send_text("3" + ENTER + ENTER + CTRL_D)
     with pytest.raises(InputEnded):
-        Interview(small, prompter, saves, today=TODAY).run(opening=False)
+        TerminalInterview(Interview(small, today=TODAY), prompter, saves).run(opening=False)
     assert saves.calls[-1][0] == {"pain_duration_months": 3}
 
 
@@ -185,9 +187,9 @@ def test_patient_mode_asks_no_staff_question(defs: Definitions, pipe: PipeInput)
 def plain(defs: Definitions, typed: str, mode: Mode = "patient") -> tuple[
         dict[str, AnswerValue], str]:
     out = io.StringIO()
-    interview = Interview(defs, PlainPrompter(io.StringIO(typed), out), Saves(), mode=mode,
-                          today=TODAY)
-    return interview.run(), out.getvalue()
+    interview = Interview(defs, mode=mode, today=TODAY)
+    prompter = PlainPrompter(io.StringIO(typed), out)
+    return TerminalInterview(interview, prompter, Saves()).run(), out.getvalue()
 
 
 def test_plain_mode_from_a_pipe(defs: Definitions) -> None:

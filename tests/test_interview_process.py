@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from screening.store import Store
+from screening.adapters.store import Store
 from tests.terminal import TIMEOUT, answer, interview_env, skip_and_finish, spawn
 
 

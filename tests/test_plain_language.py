@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 import textstat
 
-from screening import guard, resources
-from screening.definitions import load_definitions
-from screening.interview import OPENING, THANKS
-from screening.models import Definitions, Question
+from screening.adapters import locations as resources
+from screening.core import guard
+from screening.adapters.definition_files import load_definitions
+from screening.core.interview import OPENING, THANKS
+from screening.core.models import Definitions
+from screening.core.questions import Question
 
 MAX_GRADE = 8.0
 DEFS = load_definitions(resources.rules_dir())
@@ -22,7 +24,7 @@ def _sentence(text: str) -> str:
 
 def block(defs: Definitions, q: Question) -> str:
     parts = [q.text, *([q.help] if q.help else [])]
-    parts += [c.label for c in q.choices or []]
+    parts += [c.text for c in (defs.questionnaire.choices_of(q) if q.lists_choices else [])]
     return " ".join(_sentence(p) for p in parts)
 
 

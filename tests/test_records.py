@@ -12,9 +12,9 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from screening import resources
+from screening.adapters import locations as resources
 from screening.cli import app
-from screening.store import Store
+from screening.adapters.store import Store
 from tests.conftest import TESTS
 from tests.terminal import answer, interview_env, skip_and_finish, spawn
 
@@ -130,7 +130,7 @@ def test_delete_and_purge(db: Path) -> None:
     (["records", "list", "--since", "21/11/2026"], "--since: '21/11/2026' is not a date"),
     (["records", "purge", "--older-than", "a month"], "is not a duration like 30d"),
     (["records", "show", "no-such-id"], "no record with id 'no-such-id'"),
-    (["records", "list", "--status", "done"], "--status: 'done' is not one of"),
+    (["records", "list", "--status", "done"], "'done' is not one of 'in_progress', 'complete'"),
     (["summary", "no-such-id"], "no record with id 'no-such-id'"),
     (["summary"], "give a record ID or --answers FILE"),
     (["records", "export"], "give a record ID or --all"),

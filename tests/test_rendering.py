@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from screening import guard, resources
-from screening.answers_file import read_answers
-from screening.models import Definitions
-from screening.rendering import FORMATS, SUFFIXES, Format, plain_text, render
-from screening.report import summary_view
+from screening.adapters import locations as resources
+from screening.core import guard
+from screening.adapters.answers_file import read_answers
+from screening.core.models import Definitions
+from screening.adapters.rendering import FORMATS, SUFFIXES, Format, plain_text, render
+from screening.core.summary import summarise as summary_view
 from tests.conftest import TESTS, TODAY
 
 PATIENTS = sorted((TESTS / "patients").iterdir())
@@ -117,10 +118,10 @@ def test_a_patient_with_no_points_gets_the_same_next_step(defs: Definitions) -> 
 def test_age_beside_date_of_birth(defs: Definitions, born: str, shown: str) -> None:
     import datetime as dt
 
-    from screening.display import format_answer
+    from screening.core.summary import show_answer
 
-    q = defs.questionnaire["date_of_birth"]
-    assert format_answer(q, dt.date.fromisoformat(born), defs.questionnaire, today=TODAY) == shown
+    value = dt.date.fromisoformat(born)
+    assert show_answer(defs.questionnaire, "date_of_birth", value, TODAY) == shown
 
 
 @pytest.mark.parametrize(("months", "shown"), [
@@ -129,7 +130,6 @@ def test_age_beside_date_of_birth(defs: Definitions, born: str, shown: str) -> N
     (30, "30 months (about 2.5 years)"),
 ])
 def test_duration_reads_in_a_fitting_unit(defs: Definitions, months: float, shown: str) -> None:
-    from screening.display import format_answer
+    from screening.core.summary import show_answer
 
-    q = defs.questionnaire["pain_duration_months"]
-    assert format_answer(q, months, defs.questionnaire) == shown
+    assert show_answer(defs.questionnaire, "pain_duration_months", months, TODAY) == shown

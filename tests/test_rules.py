@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from screening.engine import run_rules
-from screening.models import Definitions
+from screening.core.rules import run_rules
+from screening.core.summary import summarise
+from tests.conftest import TODAY
+from screening.core.models import Definitions
 
 BASE: dict[str, Any] = {"pain_duration_months": 12}
 
@@ -79,8 +81,8 @@ def test_rule_reflects_criterion(
 
 
 def test_every_rule_is_exercised_by_a_case() -> None:
-    from screening import resources
-    from screening.definitions import load_definitions
+    from screening.adapters import locations as resources
+    from screening.adapters.definition_files import load_definitions
 
     defs = load_definitions(resources.rules_dir())
     tested = {r for _, _, fires, _ in CASES for r in fires}
@@ -89,12 +91,17 @@ def test_every_rule_is_exercised_by_a_case() -> None:
 
 
 def test_points_quote_answers_and_name_their_trigger(defs: Definitions) -> None:
-    points = run_rules(defs, {"pain_duration_months": 30, "systolic_bp": 150, "diastolic_bp": 95})
+    answers = {"pain_duration_months": 30, "systolic_bp": 150, "diastolic_bp": 95}
+    points = run_rules(defs, answers)
     by_rule = {p.rule: p for p in points}
-    assert by_rule["duration_six_months_or_more"].text.startswith(
-        "Pain reported for 30 months (about 2.5 years),")
+    # Points carry the raw answers; the summary view formats them for people.
+    assert by_rule["duration_six_months_or_more"].quoted == {"pain_duration_months": 30}
     assert by_rule["blood_pressure_raised"].triggered_by == ("systolic_bp", "diastolic_bp")
-    assert "150 mmHg over 95 mmHg" in by_rule["blood_pressure_raised"].text
+    view = summarise(defs, answers, TODAY)
+    text = {p.rule: p.text for c in view.categories for p in c.points}
+    assert text["duration_six_months_or_more"].startswith(
+        "Pain reported for 30 months (about 2.5 years),")
+    assert "150 mmHg over 95 mmHg" in text["blood_pressure_raised"]
     categories = [c.id for c in defs.ruleset.categories]
     assert [p.category for p in points] == sorted(
         (p.category for p in points), key=categories.index)

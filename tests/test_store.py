@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -11,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from screening import resources
-from screening.errors import BadInputError
-from screening.sessions import new_record, with_answers
-from screening.snapshot import take_snapshot
-from screening.store import SCHEMA_VERSION, Store, StoreBusy, StoreError
+from screening.adapters import locations as resources
+from screening.core.errors import BadInputError
+from screening.core.records import new_record, with_answers
+from screening.adapters.definition_files import take_snapshot
+from screening.adapters.store import SCHEMA_VERSION, Store
+from screening.core.errors import StoreBusy, StoreError
 
 NAME = "Zebediah Quarrington"
+NOW = dt.datetime(2026, 11, 21, 15, 0, tzinfo=dt.UTC)
 
 
 def _keep(store: Store) -> str:
@@ -28,7 +31,7 @@ def test_new_store_is_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "new" / "deeper" / "s.db"
     with Store.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
-        store.put(with_answers(new_record("staff", _keep(store)), {"patient_name": NAME}, []))
+        store.put(with_answers(new_record("staff", _keep(store), NOW), {"patient_name": NAME}, [], NOW))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     for side in path.parent.iterdir():
@@ -49,12 +52,12 @@ def test_deleted_patient_is_gone_from_the_file(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     with Store.open(path) as store:
         key = _keep(store)
-        keep = with_answers(new_record("staff", key), {"patient_name": "Kept Person"}, [])
-        gone = with_answers(new_record("staff", key), {"patient_name": NAME, "notes": NAME}, [])
+        keep = with_answers(new_record("staff", key, NOW), {"patient_name": "Kept Person"}, [], NOW)
+        gone = with_answers(new_record("staff", key, NOW), {"patient_name": NAME, "notes": NAME}, [], NOW)
         store.put(keep)
         store.put(gone)
         # Edited while in progress, too: earlier versions of the row must not linger either.
-        store.put(with_answers(gone, {"patient_name": NAME, "notes": NAME + " again"}, []))
+        store.put(with_answers(gone, {"patient_name": NAME, "notes": NAME + " again"}, [], NOW))
         raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
         assert NAME.encode() in raw
         assert store.delete([gone.id]) == 1
@@ -73,8 +76,8 @@ def test_two_writers_at_once(tmp_path: Path) -> None:
         try:
             with Store.open(path) as store:
                 for n in range(40):
-                    record = new_record(mode, key)
-                    store.put(with_answers(record, {"pain_duration_months": n}, []))
+                    record = new_record(mode, key, NOW)
+                    store.put(with_answers(record, {"pain_duration_months": n}, [], NOW))
         except BaseException as exc:  # reported below, in the test thread
             errors.append(exc)
 
@@ -138,7 +141,7 @@ def test_read_only_store(tmp_path: Path) -> None:
     if os.access(path, os.W_OK):
         pytest.skip("running as a user who can write any file")
     with pytest.raises(StoreError, match="read-only"), Store.open(path) as store:
-        store.put(new_record("staff", key))
+        store.put(new_record("staff", key, NOW))
 
 
 def test_locked_store_says_busy(tmp_path: Path) -> None:
@@ -149,7 +152,7 @@ def test_locked_store_says_busy(tmp_path: Path) -> None:
     holder.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(StoreBusy, match="busy"), Store.open(path, busy_ms=100) as store:
-            store.put(new_record("staff", key))
+            store.put(new_record("staff", key, NOW))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -183,4 +186,4 @@ def test_read_only_database_message(tmp_path: Path) -> None:
         key = _keep(store)
         store._conn.execute("PRAGMA query_only = ON")
         with pytest.raises(StoreError, match="the store is read-only"):
-            store.put(new_record("staff", key))
+            store.put(new_record("staff", key, NOW))

@@ -1,20 +1,31 @@
-"""The command line: a thin layer over the core. Errors become messages here, and only here."""
+"""The command line: typer only. Each command parses its options, makes one call into
+``app/`` and prints. Errors become messages and exit codes here, and only here."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-from screening import __version__, resources
-from screening.errors import ScreeningError
+from screening import __version__
+from screening.adapters import locations
+from screening.core.errors import EXIT_INTERNAL, BadInputError, ScreeningError
 
-INTERNAL_ERROR = 70
+if TYPE_CHECKING:
+    from screening.adapters.store import Store
+
+
+# Click's own errors (a bad option value: exit 2 with the usage line) pass through. Typer
+# vendors click from 0.29 on, so the class is found from the one typer exports.
+_USAGE_ERRORS = tuple(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 class ScreeningGroup(TyperGroup):
@@ -27,7 +38,7 @@ class ScreeningGroup(TyperGroup):
             for line in exc.lines():
                 typer.echo(f"screening: {line}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, *_USAGE_ERRORS, KeyboardInterrupt):
             raise
         except Exception as exc:
             if os.environ.get("SCREENING_DEBUG"):
@@ -35,7 +46,38 @@ class ScreeningGroup(TyperGroup):
             # The exception's own text may carry an answer; only its type is shown.
             typer.echo(f"screening: internal error ({type(exc).__name__}). This is a bug; "
                        "run again with SCREENING_DEBUG=1 for details.", err=True)
-            raise typer.Exit(INTERNAL_ERROR) from None
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
+class ModeChoice(str, Enum):
+    staff = "staff"
+    patient = "patient"
+
+
+class FormatChoice(str, Enum):
+    text = "text"
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+class StatusChoice(str, Enum):
+    in_progress = "in_progress"
+    complete = "complete"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+
+
+def now() -> dt.datetime:
+    """The clock every command reads (tests replace it)."""
+    return dt.datetime.now(dt.UTC)
 
 
 app = typer.Typer(
@@ -63,6 +105,16 @@ TemplatesOption = Annotated[
     typer.Option("--templates", metavar="DIR", help="Folder with the summary templates "
                  "(default: the packaged ones)."),
 ]
+YesOption = Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")]
+
+
+@contextlib.contextmanager
+def open_store(given: Path | None, *, create: bool = False) -> Iterator[Store]:
+    """The record store the options name; reading commands never create one."""
+    from screening.adapters.store import Store
+
+    with Store.open(locations.store_path(given), create=create) as store:
+        yield store
 
 
 def _version(value: bool) -> None:
@@ -83,15 +135,14 @@ def _root(
 
 @app.command()
 def interview(
-    mode: Annotated[str, typer.Option("--mode", metavar="staff|patient",
-                                      help="staff (default) also asks identifiers and vital "
-                                           "signs; patient asks the patient's questions only.")
-                    ] = "staff",
+    mode: Annotated[ModeChoice, typer.Option("--mode", help="staff also asks identifiers "
+                                             "and vital signs; patient asks the patient's "
+                                             "questions only.")] = ModeChoice.staff,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped interview: the "
                                          "record ID given, or the latest one.")] = False,
-    file: Annotated[str | None, typer.Argument(metavar="[ID]", show_default=False,
-                                               help="With --resume: the record to continue.")
-                    ] = None,
+    record_id: Annotated[str | None, typer.Argument(metavar="[ID]", show_default=False,
+                                                    help="With --resume: the record to "
+                                                         "continue.")] = None,
     answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE",
                                                  help="Pre-fill answers from a JSON or YAML "
                                                       "file.")] = None,
@@ -105,77 +156,39 @@ def interview(
     store: StoreOption = None,
 ) -> None:
     """Ask the questions one at a time, then write the clinician's summary."""
-    from screening.interview_run import run_interview
+    from screening.app.interview import InterviewOptions, run_interview
 
-    if mode not in ("staff", "patient"):
-        from screening.errors import BadInputError
-
-        raise BadInputError(f"--mode: '{mode}' is not one of staff, patient")
-    if file is not None and not resume:
-        from screening.errors import BadInputError
-
-        raise BadInputError(f"'{file}': a record ID goes with --resume")
-    run_interview(
-        mode=mode,  # type: ignore[arg-type]
-        resume=file if file is not None else (True if resume else None),
+    if record_id is not None and not resume:
+        raise BadInputError(f"'{record_id}': a record ID goes with --resume")
+    terminal = sys.stdin.isatty()
+    run_interview(InterviewOptions(
+        mode=mode.value,  # type: ignore[arg-type]
+        resume=record_id if record_id is not None else (True if resume else None),
         prefill_file=answers,
-        plain=plain or not sys.stdin.isatty(),
-        plain_reason=None if plain or sys.stdin.isatty() else "not a terminal",
+        plain=plain or not terminal,
+        plain_reason=None if plain or terminal else "not a terminal",
         output_dir=output_dir,
-        rules_dir=rules or resources.rules_dir(),
-        templates_dir=templates or resources.templates_dir(),
-        store_path=resources.store_path(store),
-    )
+        rules_dir=rules or locations.rules_dir(),
+        templates_dir=templates or locations.templates_dir(),
+        store_path=locations.store_path(store),
+    ), now)
 
 
 @app.command()
 def check(rules: RulesOption = None, templates: TemplatesOption = None) -> None:
     """Check the questionnaire, rules and templates; print each problem as FILE:LINE: message."""
-    from screening.definitions import inspect_definitions
-    from screening.errors import DefinitionError
-    from screening.rendering import check_templates
+    from screening.app.definitions import check_definitions
 
-    rules_dir = rules or resources.rules_dir()
-    templates_dir = templates or resources.templates_dir()
-    defs, problems = inspect_definitions(rules_dir)
-    problems += check_templates(templates_dir)
-    if problems or defs is None:
-        raise DefinitionError("definitions have problems", problems)
-    qn, rs = defs.questionnaire, defs.ruleset
-    typer.echo(
-        f"OK: {len(qn.questions)} questions, {len(rs.rules)} rules, {len(rs.sources)} sources, "
-        f"criteria {', '.join(c.id for c in rs.criteria)} covered ({rules_dir})"
-    )
+    typer.echo(check_definitions(rules or locations.rules_dir(),
+                                 templates or locations.templates_dir()))
 
 
 @app.command()
 def questions(rules: RulesOption = None) -> None:
     """List the questions: id, type, who is asked, and the choice ids."""
-    from screening.definitions import load_definitions
-    from screening.display import number
+    from screening.app.definitions import list_questions
 
-    defs = load_definitions(rules or resources.rules_dir())
-    qn = defs.questionnaire
-    for q in qn.questions:
-        flags: list[str] = [q.type]
-        if q.type in ("number", "integer") and (q.min is not None or q.max is not None):
-            low = "" if q.min is None else number(q.min)
-            high = "" if q.max is None else number(q.max)
-            flags.append(f"{low}..{high}")
-        if q.unit:
-            flags.append(q.unit)
-        if q.required:
-            flags.append("required")
-        if q.audience == "staff":
-            flags.append("staff only")
-        if q.when is not None:
-            flags.append("conditional")
-        if q.choices_from:
-            flags.append(f"choices from {q.choices_from}")
-        typer.echo(f"{q.id:<22} {', '.join(flags)}")
-        if q.choices is not None:
-            for c in q.choices:
-                typer.echo(f"    {c.id:<28} {c.label}")
+    typer.echo(list_questions(rules or locations.rules_dir()))
 
 
 @app.command()
@@ -185,8 +198,8 @@ def summary(
     answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE",
                                                  help="JSON or YAML file of answers by "
                                                       "question id.")] = None,
-    fmt: Annotated[str, typer.Option("--format", metavar="text|html|md|json",
-                                     help="Output format.")] = "text",
+    fmt: Annotated[FormatChoice, typer.Option("--format", help="Output format.")
+                   ] = FormatChoice.text,
     output: Annotated[Path | None, typer.Option("--output", metavar="PATH",
                                                 help="Write here (owner-only) instead of "
                                                      "standard output.")] = None,
@@ -195,44 +208,30 @@ def summary(
     store: StoreOption = None,
 ) -> None:
     """Print the clinician's summary: for a stored record (ID) or a file of answers."""
-    from screening.errors import BadInputError
-    from screening.files import write_private
-
-    chosen = _format(fmt)
-    today = dt.date.today()
+    chosen: Any = fmt.value
     if (record_id is None) == (answers is None):
         raise BadInputError("give a record ID or --answers FILE (one of them)")
+    templates_dir = templates or locations.templates_dir()
     if record_id is not None:
-        from screening.records import Reprinter
-        from screening.store import Store
+        from screening.app.summaries import reprint
 
-        with Store.open(resources.store_path(store), create=False) as db:
-            reprinter = Reprinter(db, templates or resources.templates_dir())
-            document = reprinter.summary(db.get(record_id), chosen)
+        with open_store(store) as db:
+            document = reprint(db, record_id, chosen, templates_dir)
     else:
-        from screening.answers_file import read_answers
-        from screening.definitions import load_definitions
-        from screening.report import make_summary
+        from screening.app.summaries import summary_from_file
 
         assert answers is not None
-        defs = load_definitions(rules or resources.rules_dir(), resources.cache_dir())
-        given = read_answers(answers, defs.questionnaire, today)
-        document = make_summary(defs, given, chosen, templates or resources.templates_dir(),
-                                today)
+        document = summary_from_file(answers, chosen, rules_dir=rules or locations.rules_dir(),
+                                     templates_dir=templates_dir,
+                                     cache_dir=locations.cache_dir(),
+                                     today=now().astimezone().date())
     if output is None:
         sys.stdout.write(document)
     else:
+        from screening.adapters.files import write_private
+
         write_private(output, document)
         typer.echo(f"Summary written to {output}", err=True)
-
-
-def _format(fmt: str) -> Any:
-    from screening.errors import BadInputError
-    from screening.rendering import FORMATS
-
-    if fmt not in FORMATS:
-        raise BadInputError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
-    return fmt
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -248,11 +247,10 @@ app.add_typer(records_app, name="records")
 
 @records_app.command("list")
 def records_list(
-    status: Annotated[str | None, typer.Option("--status", metavar="in_progress|complete")
-                      ] = None,
+    status: Annotated[StatusChoice | None, typer.Option("--status")] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE",
                                               help="Created on or after (YYYY-MM-DD).")] = None,
-    fmt: Annotated[str, typer.Option("--format", metavar="table|json")] = "table",
+    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
     no_identifiers: Annotated[bool, typer.Option("--no-identifiers",
                                                  help="Hide names and clinic IDs (for a "
                                                       "screen others can see).")] = False,
@@ -261,28 +259,23 @@ def records_list(
     """List records, oldest first."""
     import json
 
-    from screening.errors import BadInputError
-    from screening.records import list_rows, parse_since, table
-    from screening.store import Store
+    from screening.adapters.tables import table
+    from screening.app.records import list_records
 
-    if status not in (None, "in_progress", "complete"):
-        raise BadInputError(f"--status: '{status}' is not one of in_progress, complete")
-    if fmt not in ("table", "json"):
-        raise BadInputError(f"--format: '{fmt}' is not one of table, json")
-    day = parse_since(since) if since is not None else None
-    with Store.open(resources.store_path(store), create=False) as db:
-        rows = list_rows(db.records(status=status, since=day), identifiers=not no_identifiers)
-    typer.echo(json.dumps(rows, indent=1, ensure_ascii=False) if fmt == "json" else table(rows))
+    with open_store(store) as db:
+        rows = list_records(db, status=status.value if status else None, since=since,
+                            identifiers=not no_identifiers)
+    typer.echo(json.dumps(rows, indent=1, ensure_ascii=False) if fmt is ListFormat.json
+               else table(rows))
 
 
 @records_app.command("show")
 def records_show(record_id: Annotated[str, typer.Argument(metavar="ID")],
                  store: StoreOption = None) -> None:
     """Show one record: answers, status and the definitions it was answered against."""
-    from screening.records import table
-    from screening.store import Store
+    from screening.adapters.tables import table
 
-    with Store.open(resources.store_path(store), create=False) as db:
+    with open_store(store) as db:
         r = db.get(record_id)
     typer.echo(f"id: {r.id}\nstatus: {r.status}\nmode: {r.mode}\ncreated: {r.created}\n"
                f"updated: {r.updated}\ndefinitions: {r.definitions_hash}\n")
@@ -297,13 +290,12 @@ def records_add(
     store: StoreOption = None,
 ) -> None:
     """Check a complete answers file and keep it as a complete record; print its id."""
-    from screening.records import add_record
-    from screening.store import Store
+    from screening.app.records import add_record
 
-    with Store.open(resources.store_path(store)) as db:
-        record = add_record(db, answers, rules or resources.rules_dir(),
-                            templates or resources.templates_dir(), resources.cache_dir(),
-                            dt.date.today())
+    with open_store(store, create=True) as db:
+        record = add_record(db, answers, rules_dir=rules or locations.rules_dir(),
+                            templates_dir=templates or locations.templates_dir(),
+                            cache_dir=locations.cache_dir(), now=now())
     typer.echo(record.id)
 
 
@@ -311,77 +303,56 @@ def records_add(
 def records_export(
     record_id: Annotated[str | None, typer.Argument(metavar="ID", show_default=False)] = None,
     all_records: Annotated[bool, typer.Option("--all", help="Every record.")] = False,
-    fmt: Annotated[str, typer.Option("--format", metavar="json")] = "json",
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.json,
     templates: TemplatesOption = None,
     store: StoreOption = None,
 ) -> None:
     """Answers and points as JSON, one line per record."""
     import json
 
-    from screening.errors import BadInputError
-    from screening.records import Reprinter
-    from screening.store import Store
+    from screening.app.records import export_records
 
-    if fmt != "json":
-        raise BadInputError(f"--format: '{fmt}' is not one of json")
     if (record_id is None) == (not all_records):
         raise BadInputError("give a record ID or --all (one of them)")
-    with Store.open(resources.store_path(store), create=False) as db:
-        chosen = db.records() if all_records else [db.get(str(record_id))]
-        reprinter = Reprinter(db, templates or resources.templates_dir())
-        lines = [json.dumps(reprinter.export(r), ensure_ascii=False) for r in chosen]
-    for line in lines:
-        typer.echo(line)
+    with open_store(store) as db:
+        for data in export_records(db, record_id, templates or locations.templates_dir()):
+            typer.echo(json.dumps(data, ensure_ascii=False))
 
 
-def _confirmed(question: str, yes: bool) -> bool:
-    if yes:
-        return True
-    if not sys.stdin.isatty():
-        from screening.errors import BadInputError
+def _confirmer(yes: bool) -> Any:
+    from screening.adapters.prompts import confirm_at_terminal
 
-        raise BadInputError("no terminal to confirm on: add --yes")
-    return typer.confirm(question, default=False)
+    return (lambda _question: True) if yes else confirm_at_terminal
+
+
+def _deleted(removed: int | None) -> str:
+    if removed is None:
+        return "Nothing deleted."
+    return f"Deleted {removed} record{'s' if removed != 1 else ''}."
 
 
 @records_app.command("delete")
 def records_delete(
     record_id: Annotated[str, typer.Argument(metavar="ID")],
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    yes: YesOption = False,
     store: StoreOption = None,
 ) -> None:
     """Delete one record for good."""
-    from screening.store import Store
+    from screening.app.records import delete_record
 
-    with Store.open(resources.store_path(store), create=False) as db:
-        db.get(record_id)
-        if not _confirmed(f"Delete record {record_id} for good?", yes):
-            typer.echo("Nothing deleted.")
-            return
-        removed = db.delete([record_id])
-    typer.echo(f"Deleted {removed} record{'s' if removed != 1 else ''}.")
+    with open_store(store) as db:
+        typer.echo(_deleted(delete_record(db, record_id, _confirmer(yes))))
 
 
 @records_app.command("purge")
 def records_purge(
     older_than: Annotated[str, typer.Option("--older-than", metavar="AGE",
                                             help="Like 30d or 6w, counted from now.")],
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    yes: YesOption = False,
     store: StoreOption = None,
 ) -> None:
     """Delete every record created more than AGE ago (the clinic's retention period)."""
-    from screening.records import parse_age
-    from screening.store import Store
+    from screening.app.records import purge_records
 
-    before = dt.datetime.now(dt.UTC) - parse_age(older_than)
-    with Store.open(resources.store_path(store), create=False) as db:
-        count = db.count_before(before)
-        if count == 0:
-            typer.echo("Deleted 0 records.")
-            return
-        if not _confirmed(f"Delete {count} record{'s' if count != 1 else ''} created before "
-                          f"{before:%Y-%m-%d %H:%M} UTC?", yes):
-            typer.echo("Nothing deleted.")
-            return
-        removed = db.purge(before)
-    typer.echo(f"Deleted {removed} record{'s' if removed != 1 else ''}.")
+    with open_store(store) as db:
+        typer.echo(_deleted(purge_records(db, older_than, now(), _confirmer(yes))))

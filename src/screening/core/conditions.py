@@ -2,7 +2,9 @@
 
 A comparison names one question and exactly one operator, for example
 ``{question: pain_duration_months, at_least: 3}`` or
-``{question: conditions, includes_any: [crps, fibromyalgia]}``.
+``{question: conditions, includes_any: [crps, fibromyalgia]}``. There is one way to negate:
+``not``, and an unanswered question compares false, so ``not: {question: q, equals: x}``
+holds when q is unanswered.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ AnswerValue = int | float | str | list[str] | dt.date
 Answers = Mapping[str, AnswerValue]
 
 Operator = Literal[
-    "answered", "equals", "not_equals", "one_of", "at_least", "at_most", "above", "below",
+    "answered", "equals", "one_of", "at_least", "at_most", "above", "below",
     "includes_any", "includes_all", "includes_none",
 ]
 OPERATORS: tuple[Operator, ...] = get_args(Operator)
-CHOICE_OPS: tuple[Operator, ...] = ("equals", "not_equals", "one_of")
+CHOICE_OPS: tuple[Operator, ...] = ("equals", "one_of")
 ORDER_OPS: tuple[Operator, ...] = ("at_least", "at_most", "above", "below")
 MULTI_OPS: tuple[Operator, ...] = ("includes_any", "includes_all", "includes_none")
 
@@ -38,7 +40,6 @@ class Compare(_Strict):
     question: str
     answered: bool | None = None
     equals: Scalar | None = None
-    not_equals: Scalar | None = None
     one_of: list[Scalar] | None = None
     at_least: float | dt.date | None = None
     at_most: float | dt.date | None = None
@@ -132,8 +133,6 @@ def _compare(c: Compare, got: AnswerValue | None) -> bool:
         return False
     if op == "equals":
         return bool(got == want)
-    if op == "not_equals":
-        return bool(got != want)
     if op == "one_of":
         return got in want
     if op in MULTI_OPS:

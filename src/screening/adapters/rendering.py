@@ -13,22 +13,24 @@ import re
 import textwrap
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from screening.core import guard
+from screening.core.errors import DecisionLanguageError, DefinitionError, Problem
+from screening.core.sanitize import clean_text
+from screening.core.summary import VIEW_TYPES, SummaryView, summary_data
 
-from screening import guard
-from screening.errors import DecisionLanguageError, DefinitionError, Problem
-from screening.resources import TEMPLATE_FILES
-from screening.summary import VIEW_TYPES, SummaryView, summary_data
-from screening.text import clean_text
+if TYPE_CHECKING:
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
 
 Format = Literal["text", "html", "md", "json"]
 # A folder of templates, or stored template texts as (file name, text) pairs.
 Templates = Path | tuple[tuple[str, str], ...]
 FORMATS: tuple[Format, ...] = get_args(Format)
-TEMPLATES: dict[Format, str] = TEMPLATE_FILES  # type: ignore[assignment]
+# The one table of template files, by output format (JSON needs none).
+TEMPLATES: dict[Format, str] = {"text": "summary.txt.j2", "html": "summary.html.j2",
+                                "md": "summary.md.j2"}
 SUFFIXES: dict[Format, str] = {"text": ".txt", "html": ".html", "md": ".md", "json": ".json"}
 
 # Inside a line only these change meaning. Escaping the ':' of '://' and the '.' of 'www.'
@@ -72,25 +74,35 @@ def _plain(value: object) -> str:
     return clean_text(str(value))
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, with a quick yes for the summary view's own public fields."""
+@lru_cache(maxsize=1)
+def _sandbox() -> type[SandboxedEnvironment]:
+    """Jinja's sandbox, with a quick yes for the summary view's own public fields.
 
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) in VIEW_TYPES and not attribute.startswith("_"):
-            try:
-                return getattr(obj, attribute)
-            except AttributeError:
-                pass
-        return super().getattr(obj, attribute)
+    Made on first use: Jinja is imported only by commands that render.
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class Sandbox(SandboxedEnvironment):
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) in VIEW_TYPES and not attribute.startswith("_"):
+                try:
+                    return getattr(obj, attribute)
+                except AttributeError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    return Sandbox
 
 
 @lru_cache(maxsize=32)
 def environment(templates: Templates, fmt: Format) -> SandboxedEnvironment:
     """The sandboxed environment for one output format."""
+    import jinja2
+
     loader: jinja2.BaseLoader = (jinja2.FileSystemLoader(str(templates))
                                  if isinstance(templates, Path)
                                  else jinja2.DictLoader(dict(templates)))
-    env = _Sandbox(
+    env = _sandbox()(
         loader=loader,
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,
@@ -109,6 +121,8 @@ def render(view: SummaryView, fmt: Format, templates: Templates) -> str:
     if fmt == "json":
         out = json.dumps(summary_data(view), indent=2, ensure_ascii=False) + "\n"
     else:
+        import jinja2
+
         try:
             template = environment(templates, fmt).get_template(TEMPLATES[fmt])
             out = template.render(s=view)
@@ -155,6 +169,8 @@ def _strings(node: object) -> list[str]:
 
 def check_templates(templates: Path) -> list[Problem]:
     """Each template compiles, and its own words carry no decision language."""
+    import jinja2
+
     problems: list[Problem] = []
     for fmt, name in TEMPLATES.items():
         path = templates / name
@@ -178,6 +194,6 @@ def _name(templates: Templates, name: str) -> str:
     return str(templates / name) if isinstance(templates, Path) else f"stored template {name}"
 
 
-def _template_problem(templates: Templates, exc: jinja2.TemplateSyntaxError) -> Problem:
+def _template_problem(templates: Templates, exc: TemplateSyntaxError) -> Problem:
     path = exc.filename or _name(templates, exc.name or "?")
     return Problem(f"{path}:{exc.lineno}", f"template syntax: {exc.message}")

@@ -1,4 +1,8 @@
-"""Loading definitions from a rules folder into validated, cross-checked models."""
+"""Loading definitions (a rules folder, or a record's stored copy) into checked models.
+
+Also keeps a cache of parsed definitions, and takes the snapshot of definitions and templates
+that a record points at.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,18 @@ import datetime as dt
 import hashlib
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from screening import __version__
-from screening.checks import check_definitions
-from screening.errors import DefinitionError, Problem
-from screening.models import Definitions, Questionnaire, RuleSet
-
-QUESTIONNAIRE_FILE = "questionnaire.yaml"
-RULES_FILE = "rules.yaml"
+from screening.core.checks import check_definitions
+from screening.core.errors import DefinitionError, Problem
+from screening.core.models import Definitions, Questionnaire, RuleSet
+from screening.core.old_format import old_format_hints
+from screening.core.snapshot import QUESTIONNAIRE_FILE, RULES_FILE, Snapshot
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -66,9 +70,9 @@ def _from_cache(cache: Path) -> Definitions | None:
 
 
 def _to_cache(cache: Path, trees: dict[str, Any]) -> None:
-    from screening import yamlfile
+    from screening.adapters import yaml_files
 
-    plain = {name: yamlfile.plain(tree) for name, tree in trees.items()}
+    plain = {name: yaml_files.plain(tree) for name, tree in trees.items()}
     try:
         cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -98,6 +102,28 @@ def inspect_definitions(
     if not rules_dir.is_dir():
         return None, [Problem(str(rules_dir), "no such folder")]
     return _inspect(rules_dir / QUESTIONNAIRE_FILE, rules_dir / RULES_FILE, None, keep)
+
+
+def take_snapshot(rules_dir: Path, templates_dir: Path) -> Snapshot:
+    """The definition and template texts in use now."""
+    from screening.adapters.rendering import TEMPLATES
+
+    return Snapshot(_read(rules_dir / QUESTIONNAIRE_FILE), _read(rules_dir / RULES_FILE),
+                    tuple((name, _read(templates_dir / name)) for name in TEMPLATES.values()))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise DefinitionError("unreadable", [Problem(str(path), "cannot be read")]) from None
+
+
+@lru_cache(maxsize=16)
+def definitions_from_snapshot(snapshot: Snapshot) -> Definitions:
+    """Definitions from a record's stored texts, each distinct copy parsed once."""
+    return definitions_from_texts(snapshot.questionnaire, snapshot.rules,
+                                  f"stored definitions {snapshot.hash[:12]}")
 
 
 def definitions_from_texts(questionnaire: str, rules: str, label: str) -> Definitions:
@@ -140,21 +166,29 @@ def definitions_hash(rules_dir: Path) -> str:
 def _load(
     path: Path, model: type[M], problems: list[Problem], text: str | None = None
 ) -> tuple[Any, M | None]:
-    from screening import yamlfile  # ruamel is only needed when there is YAML to parse
+    from screening.adapters import yaml_files  # ruamel only when there is YAML to parse
 
     try:
-        tree = yamlfile.parse(yamlfile.read_text(path) if text is None else text, str(path))
-    except yamlfile.YamlProblem as exc:
+        tree = yaml_files.parse(yaml_files.read_text(path) if text is None else text, str(path))
+    except yaml_files.YamlProblem as exc:
         problems.append(exc.problem)
         return None, None
     if tree is None:
         problems.append(Problem(str(path), "is empty"))
         return None, None
+    plain = yaml_files.plain(tree)
+    kind = "questionnaire" if model is Questionnaire else "rules"
+    hints = old_format_hints(kind, plain)
+    if hints:
+        problems.extend(Problem(_where(path, tree, at), message) for at, message in hints)
+        return tree, None
     try:
-        return tree, model.model_validate(yamlfile.plain(tree))
+        return tree, model.model_validate(plain)
     except ValidationError as exc:
         found: list[Problem] = []
         for err in exc.errors():
+            if err["type"] == "question_type":  # point at the type line, not the question
+                err["loc"] = (*err["loc"], "type")
             problem = Problem(_where(path, tree, err["loc"]), _message(tree, err))
             # A value that fits no member of a union fails once per member: say it once.
             if not any(p.where == problem.where and p.message.split(": ")[:2]
@@ -165,9 +199,9 @@ def _load(
 
 
 def _where(path: Path, tree: Any, loc: tuple[str | int, ...]) -> str:
-    from screening import yamlfile
+    from screening.adapters import yaml_files
 
-    line = yamlfile.line_of(tree, loc)
+    line = yaml_files.line_of(tree, loc)
     return f"{path}:{line}" if line else str(path)
 
 

@@ -6,19 +6,17 @@ the loader turns into a line number.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from screening import guard
-from screening.conditions import CHOICE_OPS, MULTI_OPS, ORDER_OPS, Compare, Condition, comparisons
-from screening.models import CHOICE_TYPES, NUMERIC_TYPES, Question, Questionnaire, RuleSet
+from screening.core import guard
+from screening.core.conditions import Condition, comparisons
+from screening.core.models import Questionnaire, RuleSet
+from screening.core.questions import Choice, Question
 
 FileKind = Literal["questionnaire", "rules"]
 Path_ = tuple[str | int, ...]
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -45,43 +43,62 @@ def _check_questionnaire(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
     known_criteria = {c.id for c in rs.criteria}
     for i, dup in _repeats(q.id for q in qn.questions):
         yield Finding("questionnaire", ("questions", i, "id"), f"question id '{dup}' repeats")
-    earlier: set[str] = set()
+    for name, choices in qn.choice_lists.items():
+        yield from _check_choices(choices, ("choice_lists", name), f"choice list {name}")
+    earlier: dict[str, Question] = {}
     for i, q in enumerate(qn.questions):
         at: Path_ = ("questions", i)
-        if q.choices_from is not None:
-            source = qn.get(q.choices_from)
-            if source is None or source.id not in earlier:
-                yield Finding("questionnaire", (*at, "choices_from"),
-                              f"{q.id}: choices_from '{q.choices_from}' is not an earlier question")
-            elif source.type != "multi":
-                yield Finding("questionnaire", (*at, "choices_from"),
-                              f"{q.id}: choices_from '{source.id}' is not multiple choice")
+        yield from _check_choice_source(q, qn, earlier, at)
         if q.when is not None:
-            for path, msg in check_condition(q.when, qn, earlier=earlier):
+            for path, msg in check_condition(q.when, qn, earlier=set(earlier)):
                 yield Finding("questionnaire", (*at, "when", *path), f"{q.id}: {msg}")
         for j, c in enumerate(q.criteria):
             if c not in known_criteria:
                 yield Finding("questionnaire", (*at, "criteria", j),
                               f"{q.id}: unknown criterion '{c}'")
-        for field, text in _question_texts(q):
+        for field, text in q.wording():
             hits = guard.find_decision_language(text)
             if hits:
                 yield Finding("questionnaire", (*at, *field), f"{q.id}: {guard.describe(hits)}")
-        earlier.add(q.id)
+        earlier.setdefault(q.id, q)
     hits = guard.find_decision_language(qn.title)
     if hits:
         yield Finding("questionnaire", ("title",), guard.describe(hits))
 
 
-def _question_texts(q: Question) -> Iterator[tuple[Path_, str]]:
-    for field in ("label", "text", "help", "section", "unit", "invalid"):
-        value = getattr(q, field)
-        if value:
-            yield (field,), value
-    for j, choice in enumerate(q.choices or []):
-        yield ("choices", j, "label"), choice.label
-        if choice.short:
-            yield ("choices", j, "short"), choice.short
+def _check_choice_source(q: Question, qn: Questionnaire, earlier: dict[str, Question],
+                         at: Path_) -> Iterator[Finding]:
+    inline = getattr(q, "choices", None)
+    if inline is not None:
+        yield from _check_choices(inline, (*at, "choices"), q.id)
+    named = getattr(q, "choice_list", None)
+    if named is not None and named not in qn.choice_lists:
+        yield Finding("questionnaire", (*at, "choice_list"),
+                      f"{q.id}: no choice list named '{named}' under choice_lists")
+    source_id = q.picks_from
+    if source_id is None:
+        return
+    source = earlier.get(source_id)
+    if source is None:
+        yield Finding("questionnaire", (*at, "choices_from"),
+                      f"{q.id}: choices_from '{source_id}' is not an earlier question")
+    elif source.widget != "many":
+        yield Finding("questionnaire", (*at, "choices_from"),
+                      f"{q.id}: choices_from '{source.id}' is not multiple choice")
+
+
+def _check_choices(choices: list[Choice], at: Path_, owner: str) -> Iterator[Finding]:
+    if not choices:
+        yield Finding("questionnaire", at, f"{owner}: the list of choices is empty")
+    for j, dup in _repeats(c.id for c in choices):
+        yield Finding("questionnaire", (*at, j, "id"), f"{owner}: choice id '{dup}' repeats")
+    for j, choice in enumerate(choices):
+        for field in ("text", "label"):
+            text = getattr(choice, field)
+            hits = guard.find_decision_language(text) if text else []
+            if hits:
+                yield Finding("questionnaire", (*at, j, field),
+                              f"{owner}: {guard.describe(hits)}")
 
 
 def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
@@ -95,9 +112,11 @@ def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
     categories = {c.id for c in rs.categories}
     criteria = {c.id for c in rs.criteria}
     for i, src in enumerate(rs.sources):
-        hits = guard.find_decision_language(src.title)
-        if hits:
-            yield Finding("rules", ("sources", i, "title"), f"{src.id}: {guard.describe(hits)}")
+        for field in ("title", "publisher"):
+            hits = guard.find_decision_language(getattr(src, field))
+            if hits:
+                yield Finding("rules", ("sources", i, field),
+                              f"{src.id}: {guard.describe(hits)}")
     for i, crit in enumerate(rs.criteria):
         for j, s in enumerate(crit.sources):
             if s not in sources:
@@ -121,7 +140,7 @@ def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
                               f"rule {rule.id}: unknown criterion '{c}'")
         for path, msg in check_condition(rule.when, qn):
             yield Finding("rules", (*at, "when", *path), f"rule {rule.id}: {msg}")
-        for name in PLACEHOLDER.findall(rule.note):
+        for name in rule.quotes:
             if qn.get(name) is None:
                 yield Finding("rules", (*at, "note"),
                               f"rule {rule.id}: note quotes '{{{name}}}', "
@@ -151,36 +170,6 @@ def check_condition(
         elif earlier is not None and q.id not in earlier:
             yield (*path, "question"), f"condition looks at '{q.id}', which is not asked earlier"
         else:
-            problem = _comparison_problem(cmp, q, qn)
+            problem = q.comparison_problem(cmp, {c.id for c in qn.choices_of(q)})
             if problem:
                 yield (*path, cmp.operator), problem
-
-
-def _comparison_problem(cmp: Compare, q: Question, qn: Questionnaire) -> str | None:
-    op, value = cmp.operator, cmp.value
-    if op == "answered":
-        return None
-    if q.type == "text":
-        return f"'{q.id}' is free text: only 'answered' can test it"
-    if q.type in CHOICE_TYPES:
-        allowed_ops = MULTI_OPS if q.type == "multi" else CHOICE_OPS
-        if op not in allowed_ops:
-            return (f"'{op}' does not fit {q.type}-choice question '{q.id}' "
-                    f"(use {', '.join(allowed_ops)})")
-        ids = {c.id for c in qn.choices_of(q)}
-        values = value if isinstance(value, list) else [value]
-        unknown = [v for v in values if v not in ids]
-        if unknown:
-            return f"'{q.id}' has no choice {', '.join(repr(str(v)) for v in unknown)}"
-        return None
-    if op in MULTI_OPS:
-        return f"'{op}' does not fit {q.type} question '{q.id}'"
-    values = value if isinstance(value, list) else [value]
-    for v in values:
-        if q.type in NUMERIC_TYPES and (isinstance(v, bool) or not isinstance(v, int | float)):
-            return f"'{q.id}' is a {q.type}: compare it with a number"
-        if q.type == "date" and not isinstance(v, dt.date):
-            return f"'{q.id}' is a date: compare it with a date (YYYY-MM-DD)"
-    if op in ORDER_OPS or op in CHOICE_OPS:
-        return None
-    return f"'{op}' does not fit {q.type} question '{q.id}'"  # pragma: no cover

@@ -13,14 +13,13 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from screening.errors import BadInputError, ScreeningError
-from screening.snapshot import Snapshot
+from screening.core.errors import BadInputError, StoreBusy, StoreError
+from screening.core.records import Record, utc_stamp
+from screening.core.snapshot import Snapshot
 
-IN_PROGRESS, COMPLETE = "in_progress", "complete"
 BUSY_TIMEOUT_MS = 5000
 
 # One script per schema version; a database at version N runs scripts N+1 onwards.
@@ -46,28 +45,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class StoreError(BadInputError):
-    """The store cannot be used as it is (exit 2)."""
-
-
-class StoreBusy(ScreeningError):
-    """Another program holds the store longer than the wait allows; try again (exit 75)."""
-
-    exit_code = 75
-
-
-@dataclass(frozen=True)
-class Record:
-    id: str
-    created: str
-    updated: str
-    mode: str
-    status: str
-    answers: dict[str, Any]
-    asked: tuple[str, ...]
-    definitions_hash: str
 
 
 class Store:
@@ -219,16 +196,16 @@ class Store:
         return removed
 
     def count_before(self, before: dt.datetime) -> int:
-        """How many records were created before ``before``."""
+        """How many records were created at or before ``before``."""
         with self._errors():
-            count: int = self._conn.execute("SELECT COUNT(*) FROM records WHERE created < ?",
-                                            (before.isoformat(),)).fetchone()[0]
+            count: int = self._conn.execute("SELECT COUNT(*) FROM records WHERE created <= ?",
+                                            (utc_stamp(before),)).fetchone()[0]
         return count
 
     def purge(self, before: dt.datetime) -> int:
         with self._write() as conn:
-            removed = conn.execute("DELETE FROM records WHERE created < ?",
-                                   (before.isoformat(),)).rowcount
+            removed = conn.execute("DELETE FROM records WHERE created <= ?",
+                                   (utc_stamp(before),)).rowcount
         self._forget()
         return removed
 

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from screening.errors import OutputError
+from screening.core.errors import OutputError
 
 
 def write_private(path: Path, text: str) -> None:

@@ -1,22 +1,18 @@
-"""Where the packaged definitions and templates are."""
+"""Where things are on disk: the packaged definitions and templates, the store, the cache."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def _packaged(name: str) -> Path:
     # Installed from a wheel they sit inside the package; in a source checkout (editable
     # install) they are at the top of the repository.
-    inside = _HERE / name
-    return inside if inside.is_dir() else _HERE.parents[1] / name
-
-
-# The summary templates, by output format.
-TEMPLATE_FILES = {"text": "summary.txt.j2", "html": "summary.html.j2", "md": "summary.md.j2"}
+    inside = _PACKAGE / name
+    return inside if inside.is_dir() else _PACKAGE.parents[1] / name
 
 
 def store_path(given: Path | None = None) -> Path:

@@ -1,11 +1,16 @@
-"""The one error hierarchy; the CLI turns these into messages and exit codes."""
+"""The one error hierarchy, each error with its exit code; the CLI turns them into messages."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_INPUT_ENDED = 3
+EXIT_INTERNAL = 70
+EXIT_TRY_AGAIN = 75
+EXIT_STOPPED = 130
 
 
 @dataclass(frozen=True)
@@ -58,3 +63,25 @@ class OutputError(ScreeningError):
     """The summary could not be written where asked."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class StoreError(BadInputError):
+    """The record store cannot be used as it is (exit 2)."""
+
+
+class StoreBusy(ScreeningError):
+    """Another program holds the store longer than the wait allows; try again (exit 75)."""
+
+    exit_code = EXIT_TRY_AGAIN
+
+
+class InterviewStopped(ScreeningError):
+    """The person chose to stop; what they answered is saved (exit 130, as for Ctrl-C)."""
+
+    exit_code = EXIT_STOPPED
+
+
+class InputEnded(ScreeningError):
+    """Input ended (Ctrl-D, a closed terminal or pipe) before the end; answers are saved."""
+
+    exit_code = EXIT_INPUT_ENDED

@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from screening.errors import Problem
+from screening.core.errors import Problem
 
 MAX_BYTES = 2_000_000
 

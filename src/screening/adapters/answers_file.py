@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from screening import yamlfile
-from screening.answers import validate_answers
-from screening.conditions import AnswerValue
-from screening.errors import AnswersError, Problem
-from screening.models import Questionnaire
+from screening.adapters import yaml_files
+from screening.core.answers import validate_answers
+from screening.core.conditions import AnswerValue
+from screening.core.errors import AnswersError, Problem
+from screening.core.models import Questionnaire
 
 
 def read_answers(
@@ -33,8 +33,8 @@ def read_answers(
 
 def _parse(path: Path) -> tuple[dict[str, Any], Any]:
     try:
-        text = yamlfile.read_text(path)
-    except yamlfile.YamlProblem as exc:
+        text = yaml_files.read_text(path)
+    except yaml_files.YamlProblem as exc:
         raise AnswersError(str(exc), [exc.problem]) from None
     if path.suffix.lower() == ".json":
         try:
@@ -46,10 +46,10 @@ def _parse(path: Path) -> tuple[dict[str, Any], Any]:
         tree = None
     else:
         try:
-            tree = yamlfile.parse(text, str(path))
-        except yamlfile.YamlProblem as exc:
+            tree = yaml_files.parse(text, str(path))
+        except yaml_files.YamlProblem as exc:
             raise AnswersError("bad YAML", [exc.problem]) from None
-        data = yamlfile.plain(tree)
+        data = yaml_files.plain(tree)
     if data is None:
         raise AnswersError("empty", [
             Problem(str(path), "is empty: expected question ids and answers")])
@@ -60,5 +60,5 @@ def _parse(path: Path) -> tuple[dict[str, Any], Any]:
 
 
 def _where(path: Path, tree: Any, question: str) -> str:
-    line = yamlfile.line_of(tree, [question]) if tree is not None and question in tree else None
+    line = yaml_files.line_of(tree, [question]) if tree is not None and question in tree else None
     return f"{path}:{line}" if line else str(path)

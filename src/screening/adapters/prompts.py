@@ -1,4 +1,4 @@
-"""Asking a person things in a terminal. The only module that calls the prompt library.
+"""Asking a person things in a terminal. The only place that imports the prompt library.
 
 Two prompters with one interface: ``QuestionaryPrompter`` (arrow keys, inline validation) and
 ``PlainPrompter`` (numbered choices and typed lines, for screen readers and pipes). Both raise
@@ -164,3 +164,16 @@ class PlainPrompter:
             if typed in ("n", "no"):
                 return False
             self._say("! Type y for yes or n for no.")
+
+
+def confirm_at_terminal(question: str) -> bool:
+    """Ask a yes/no question at the terminal, default no; refuse when there is none."""
+    import sys
+
+    if not sys.stdin.isatty():
+        from screening.core.errors import BadInputError
+
+        raise BadInputError("no terminal to confirm on: add --yes")
+    import typer
+
+    return bool(typer.confirm(question, default=False))

@@ -6,17 +6,17 @@ Pure and format-free: the templates decide the layout, this decides the content.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from screening.answers import applicable_questions
-from screening.conditions import AnswerValue
-from screening.display import format_answer
-from screening.engine import Point
-from screening.guard import DISCLAIMER, NEXT_STEP
-from screening.models import Definitions
-from screening.text import clean_text
+from screening.core.answers import applicable_questions, stored_form
+from screening.core.conditions import AnswerValue
+from screening.core.guard import DISCLAIMER, NEXT_STEP
+from screening.core.models import PLACEHOLDER, Definitions, Questionnaire
+from screening.core.rules import Point, run_rules
+from screening.core.sanitize import clean_text
 
 
 @dataclass(frozen=True)
@@ -82,32 +82,20 @@ def build_summary(
     prepared: dt.date,
 ) -> SummaryView:
     qn, rs = defs.questionnaire, defs.ruleset
-    shown = {q.id: format_answer(q, answers[q.id], qn, today=prepared)
+    shown = {q.id: show_answer(qn, q.id, answers[q.id], prepared)
              for q in qn.questions if q.id in answers}
-    sections: dict[str, tuple[list[Row], list[str]]] = {}
-    asked = {q.id for q in applicable_questions(qn, answers)}
-    for q in qn.questions:
-        if q.id in shown:
-            sections.setdefault(q.section, ([], []))[0].append(Row(q.id, q.label, shown[q.id]))
-        elif q.id in asked and q.audience == "everyone":
-            sections.setdefault(q.section, ([], []))[1].append(q.label)
+    numbers = _source_numbers(defs, points)
 
     def row(question_id: str) -> Row:
         q = qn[question_id]
-        return Row(q.id, q.label, shown.get(q.id, "(not answered)"))
+        return Row(q.id, q.label, shown.get(q.id, NOT_ANSWERED))
 
-    numbers: dict[str, int] = {}
-    for cat in rs.categories:
-        for p in points:
-            if p.category == cat.id:
-                for s in p.sources:
-                    numbers.setdefault(s, len(numbers) + 1)
     categories = []
     for cat in rs.categories:
         views = tuple(
             PointView(
                 rule=p.rule,
-                text=clean_text(p.text),
+                text=clean_text(_note_text(qn, p, prepared)),
                 triggered_by=tuple(row(t) for t in p.triggered_by),
                 sources=tuple(rs.citations[s] for s in p.sources),
                 source_ids=p.sources,
@@ -120,22 +108,57 @@ def build_summary(
     return SummaryView(
         title=qn.title,
         prepared=prepared.isoformat(),
-        sections=tuple(Section(t, tuple(r), tuple(n)) for t, (r, n) in sections.items()),
+        sections=_sections(qn, answers, shown),
         categories=tuple(categories),
         references=tuple((n, rs.citations[s]) for s, n in numbers.items()),
         next_step=NEXT_STEP,
         disclaimer=DISCLAIMER,
-        answers={k: _jsonable(v) for k, v in answers.items()},
-        typed_text=tuple(shown[q.id] for q in qn.questions if q.type == "text" and q.id in shown),
+        answers={k: clean_text(v) if isinstance(v, str) else v
+                 for k, v in stored_form(answers).items()},
+        typed_text=tuple(shown[q.id] for q in qn.questions
+                         if q.typed_by_person and q.id in shown),
     )
 
 
-def _jsonable(value: AnswerValue) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return clean_text(value)
-    return value
+NOT_ANSWERED = "(not answered)"
+
+
+def show_answer(qn: Questionnaire, question_id: str, value: AnswerValue, today: dt.date,
+                *, short: bool = True) -> str:
+    """An answer as a person reads it: the clinician's names (``short``) or the patient's."""
+    q = qn[question_id]
+    return q.show(value, qn.context(q, {}, today), short=short)
+
+
+def _note_text(qn: Questionnaire, point: Point, today: dt.date) -> str:
+    def quote(match: re.Match[str]) -> str:
+        value = point.quoted.get(match.group(1))
+        return NOT_ANSWERED if value is None else show_answer(qn, match.group(1), value, today)
+
+    return PLACEHOLDER.sub(quote, point.note)
+
+
+def _source_numbers(defs: Definitions, points: Sequence[Point]) -> dict[str, int]:
+    """Sources numbered in the order they are first cited, category by category."""
+    numbers: dict[str, int] = {}
+    for cat in defs.ruleset.categories:
+        for p in points:
+            if p.category == cat.id:
+                for s in p.sources:
+                    numbers.setdefault(s, len(numbers) + 1)
+    return numbers
+
+
+def _sections(qn: Questionnaire, answers: Mapping[str, AnswerValue],
+              shown: Mapping[str, str]) -> tuple[Section, ...]:
+    sections: dict[str, tuple[list[Row], list[str]]] = {}
+    asked = {q.id for q in applicable_questions(qn, answers)}
+    for q in qn.questions:
+        if q.id in shown:
+            sections.setdefault(q.section, ([], []))[0].append(Row(q.id, q.label, shown[q.id]))
+        elif q.id in asked and q.audience == "everyone":
+            sections.setdefault(q.section, ([], []))[1].append(q.label)
+    return tuple(Section(t, tuple(r), tuple(n)) for t, (r, n) in sections.items())
 
 
 def summary_data(view: SummaryView) -> dict[str, Any]:
@@ -159,3 +182,9 @@ def summary_data(view: SummaryView) -> dict[str, Any]:
             for c in view.categories for p in c.points
         ],
     }
+
+
+def summarise(defs: Definitions, answers: Mapping[str, AnswerValue], today: dt.date) -> \
+        SummaryView:
+    """Run the rules and build the view: everything a summary shows, in one call."""
+    return build_summary(defs, answers, run_rules(defs, answers), today)

@@ -1,0 +1,108 @@
+"""The interview in a terminal: drives the core's steps with a prompter, one question at a time.
+
+Ctrl-C asks whether to stop; end of input stops. Every accepted answer is handed to ``save``
+before the next question is put, so nothing confirmed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from screening.adapters.prompts import Prompter
+from screening.core.conditions import AnswerValue
+from screening.core.errors import InputEnded, InterviewStopped
+from screening.core.interview import OPENING, Interview, Prompt
+
+FINISH = "__finish__"
+REVIEW_WIDTH = 74
+T = TypeVar("T")
+Save = Callable[[Mapping[str, AnswerValue], Sequence[str]], None]
+
+
+class TerminalInterview:
+    """One interview at one terminal."""
+
+    def __init__(self, interview: Interview, prompter: Prompter, save: Save) -> None:
+        self.interview, self.prompter, self.save = interview, prompter, save
+
+    def run(self, *, opening: bool = True) -> dict[str, AnswerValue]:
+        """Ask until every applicable question has been put, review, and return the answers."""
+        if opening:
+            self.prompter.show(OPENING)
+            if not self._guard(lambda: self.prompter.confirm("Ready to start?", default=True)):
+                raise InterviewStopped("not started")
+        while True:
+            self._ask_remaining()
+            if self._review():
+                return dict(self.interview.answers)
+
+    def _ask_remaining(self) -> None:
+        while (prompt := self.interview.next_prompt()) is not None:
+            self.prompter.show(f"\nQuestion {prompt.number} of {prompt.total}")
+            self._ask(prompt, self.interview.answer)
+
+    def _ask(self, prompt: Prompt, apply: Callable[[str, str | Sequence[str]], str | None]) -> None:
+        if prompt.help:
+            self.prompter.show(prompt.help, dim=True)
+        while True:
+            raw = self._guard(lambda: ask(self.prompter, prompt, self.interview.check))
+            problem = apply(prompt.question_id, raw)
+            if problem is None:
+                break
+            self.prompter.show(f"! {problem}")  # a refused answer is never stored
+        self.save(dict(self.interview.answers), list(self.interview.asked))
+
+    def _review(self) -> bool:
+        rows = [(FINISH, "Everything is right. Finish.")]
+        for row in self.interview.review():
+            shown = "(skipped)" if row.answer is None else row.answer
+            rows.append((row.question_id,
+                         f"{row.text}  {_one_line(shown, max(16, REVIEW_WIDTH - len(row.text)))}"))
+        self.prompter.show("\nPlease check your answers.")
+        picked = self._guard(lambda: self.prompter.select(
+            "Pick an answer to change it, or finish:", rows, default=FINISH))
+        if picked != FINISH:
+            self._ask(self.interview.prompt(picked), self.interview.change)
+            return False
+        word = "write the summary" if self.interview.mode == "staff" else "send your answers"
+        return bool(self._guard(lambda: self.prompter.confirm(
+            f"Finish and {word}?", default=True)))
+
+    def _guard(self, ask: Callable[[], T]) -> T:
+        """Run one prompt; Ctrl-C asks whether to stop, end of input stops."""
+        while True:
+            try:
+                return ask()
+            except KeyboardInterrupt:
+                if self._stop_wanted():
+                    raise InterviewStopped("stopped") from None
+            except EOFError:
+                raise InputEnded("input ended") from None
+
+    def _stop_wanted(self) -> bool:
+        try:
+            return self.prompter.confirm(
+                "\nStop now? Your answers so far are kept.", default=False)
+        except (KeyboardInterrupt, EOFError):
+            return True
+
+
+Check = Callable[[str, "str | Sequence[str]"], "str | None"]
+
+
+def ask(prompter: Prompter, prompt: Prompt, check: Check) -> str | list[str]:
+    """Put one prompt with the widget it calls for; the check runs on every try."""
+    qid = prompt.question_id
+    if prompt.widget == "one":
+        return prompter.select(prompt.text, prompt.options, default=str(prompt.default) or None)
+    if prompt.widget == "many":
+        return prompter.checkbox(prompt.text, prompt.options, default=list(prompt.default),
+                                 validate=lambda picked: check(qid, picked))
+    return prompter.text(prompt.text, default=str(prompt.default),
+                         validate=lambda typed: check(qid, typed))
+
+
+def _one_line(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 3] + "..."

@@ -1,0 +1,547 @@
+"""The kinds of question. Each one parses, checks, bounds and shows its own answers.
+
+A question is one of six classes told apart by ``type``. What differs by kind lives on the
+class, so no other module asks which kind a question is. Messages say what is expected,
+never the value given: that value is patient data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Annotated, Any, ClassVar, Literal, Protocol
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+from screening.core.conditions import (
+    CHOICE_OPS,
+    MULTI_OPS,
+    AnswerValue,
+    Compare,
+    Condition,
+)
+from screening.core.sanitize import clean_text
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Widget = Literal["typed", "one", "many"]
+Result = tuple[AnswerValue | None, str | None]
+
+
+def format_number(value: float) -> str:
+    """A number as people write it: no trailing '.0'."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _factor(value: Any) -> Any:
+    """A unit factor as written: a number, or a fraction like '12/52' (weeks in months)."""
+    if isinstance(value, str) and "/" in value:
+        try:
+            return float(Fraction(value.replace(" ", "")))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"'{value}' is not a number or a fraction like 12/52") from None
+    return value
+
+
+Factor = Annotated[float, BeforeValidator(_factor), Field(gt=0)]
+
+
+class ChoiceLists(Protocol):
+    """Where a question finds shared choice lists and earlier questions: the questionnaire."""
+
+    @property
+    def choice_lists(self) -> Mapping[str, list[Choice]]: ...
+
+    def get(self, question_id: str) -> Question | None: ...
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Strict):
+    id: Id
+    text: Text = Field(description="What the person reads.")
+    label: Text | None = Field(default=None, description="The clinician's name for it "
+                                                         "(default: the text).")
+    # Chosen alone: "prefer not to say" or "not sure" cannot stand beside another choice.
+    exclusive: bool = False
+
+    @property
+    def clinician_label(self) -> str:
+        return self.label or self.text
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """What checking or showing an answer may need beyond the question itself."""
+
+    today: dt.date
+    choices: tuple[Choice, ...] = ()  # the question's whole list
+    offered: tuple[str, ...] = ()  # the ids on offer now (fewer, with choices_from)
+    choices_from: str | None = None
+
+
+class QuestionBase(_Strict):
+    """Fields every kind of question has."""
+
+    id: Id
+    label: Text = Field(description="The clinician's short name for the question.")
+    text: Text = Field(description="What the person is asked, in plain language.")
+    help: Text | None = None
+    section: Text = "Other"
+    audience: Literal["everyone", "staff"] = "everyone"
+    required: bool = False
+    invalid: Text | None = Field(default=None, description="Message shown when refused.")
+    when: Condition | None = None
+    criteria: list[str] = []
+
+    widget: ClassVar[Widget] = "typed"
+    skip_hint: ClassVar[str] = "To skip, press Enter."
+    # Text a person typed: shown as their data, never judged by the guard.
+    typed_by_person: ClassVar[bool] = False
+
+    def accept(self, value: Any, ctx: AnswerContext) -> Result:
+        """(the answer in its stored form, None) or (None, what is expected)."""
+        raise NotImplementedError
+
+    @property
+    def picks_from(self) -> str | None:
+        """The earlier question whose picks this one offers, if any."""
+        return None
+
+    def list_choices(self, owner: ChoiceLists, seen: frozenset[str]) -> tuple[Choice, ...]:
+        """The whole choice list (none, for a question that is not a choice)."""
+        return ()
+
+    def parse_typed(self, typed: str) -> tuple[Any, str | None]:
+        """What a person typed, as the raw value ``accept`` takes, or a message."""
+        return typed.strip(), None
+
+    def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
+        """One line (or paragraph, for free text) for a person to read."""
+        return clean_text(str(value))
+
+    def as_typed(self, value: AnswerValue | None) -> str:
+        """A stored answer as the person would type it again."""
+        return "" if value is None else clean_text(str(value))
+
+    def typing_hint(self) -> str:
+        return ""
+
+    @property
+    def lists_choices(self) -> bool:
+        """Whether a listing of questions shows choices under this one."""
+        return False
+
+    def comparison_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
+        """Why a rule or skip condition cannot compare this question so, or None."""
+        if cmp.operator == "answered":
+            return None
+        return self._compare_problem(cmp, choice_ids)
+
+    def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
+        return f"'{cmp.operator}' does not fit {self.type_name} question '{self.id}'"
+
+    @property
+    def type_name(self) -> str:
+        return str(getattr(self, "type", "?"))
+
+    def facts(self) -> list[str]:
+        """Short facts for a listing of questions: bounds, units, who is asked."""
+        flags = [self.type_name, *self._kind_facts()]
+        if self.required:
+            flags.append("required")
+        if self.audience == "staff":
+            flags.append("staff only")
+        if self.when is not None:
+            flags.append("conditional")
+        return [*flags, *self._source_facts()]
+
+    def _source_facts(self) -> list[str]:
+        return []
+
+    def _kind_facts(self) -> list[str]:
+        return []
+
+    def wording(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every text of the definition a person reads, with its path, for the guard."""
+        return [((f,), v) for f in ("label", "text", "help", "section", "invalid")
+                if (v := getattr(self, f))]
+
+
+class TextQuestion(QuestionBase):
+    type: Literal["text"]
+    max_length: int = Field(default=2000, ge=1, le=20000)
+
+    typed_by_person: ClassVar[bool] = True
+
+    def accept(self, value: Any, ctx: AnswerContext) -> Result:
+        if not isinstance(value, str):
+            return None, self.invalid or "Enter text."
+        text = value.strip()
+        if len(text) > self.max_length:
+            return None, self.invalid or f"Keep it to {self.max_length} characters or fewer."
+        return (text or None), None
+
+    def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
+        return f"'{self.id}' is free text: only 'answered' can test it"
+
+
+_QUANTITY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-z.]*)\s*$", re.I)
+_ABBREVIATIONS = {"wk": "week", "wks": "week", "mo": "month", "mos": "month", "mth": "month",
+                  "mths": "month", "yr": "year", "yrs": "year"}
+
+
+class NumberQuestion(QuestionBase):
+    type: Literal["number"]
+    min: float | None = None
+    max: float | None = None
+    unit: Text | None = None
+    # Units a person may answer in, with how many stored units each is ("2 years" -> 24
+    # months). A factor may be written as a fraction: weeks: 12/52.
+    input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Factor] | None \
+        = None
+
+    whole: ClassVar[bool] = False
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> NumberQuestion:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+    def _bounds(self) -> str:
+        low, high = self.min, self.max
+        if low is not None and high is not None:
+            return f" from {format_number(low)} to {format_number(high)}"
+        if low is not None:
+            return f" of at least {format_number(low)}"
+        if high is not None:
+            return f" of at most {format_number(high)}"
+        return ""
+
+    def _kind(self) -> str:
+        return "a whole number" if self.whole else "a number"
+
+    def accept(self, value: Any, ctx: AnswerContext) -> Result:
+        expected = self.invalid or f"Enter {self._kind()}{self._bounds()}."
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or not math.isfinite(value)):
+            return None, expected
+        if self.whole and not float(value).is_integer():
+            return None, expected
+        if (self.min is not None and value < self.min) or (
+                self.max is not None and value > self.max):
+            return None, expected
+        whole = self.whole or float(value).is_integer()
+        return (int(value) if whole else float(value)), None
+
+    def parse_typed(self, typed: str) -> tuple[Any, str | None]:
+        """A number, with a unit where the question lists ``input_units`` ("2 years")."""
+        text = typed.strip()
+        if not text:
+            return text, None
+        match = _QUANTITY.match(text)
+        if match is None:
+            if self.input_units:
+                return None, f"Type a number and {self._units()}, like '8 months' or '2 years'."
+            return None, self._number_hint()
+        number = float(match.group(1).replace(",", "."))
+        unit = match.group(2).lower().rstrip(".")
+        if self.input_units:
+            if not unit:
+                return None, f"Add {self._units()}, like '8 months' or '2 years'."
+            factor = self._unit_factor(unit)
+            if factor is None:
+                return None, f"Use {self._units()}, like '8 months' or '2 years'."
+            return round(number * factor, 2), None
+        if unit and unit != (self.unit or "").lower():
+            return None, self._number_hint()
+        return (int(number) if number.is_integer() else number), None
+
+    def _unit_factor(self, typed: str) -> float | None:
+        word = _ABBREVIATIONS.get(typed, typed).rstrip("s")
+        for name, factor in (self.input_units or {}).items():
+            singular = name.rstrip("s")
+            if word == singular or (len(word) == 1 and singular.startswith(word)):
+                return factor
+        return None
+
+    def _units(self) -> str:
+        names = list(self.input_units or {})
+        return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+
+    def _number_hint(self) -> str:
+        return self.invalid or f"Type {self._kind()}{self._bounds()}."
+
+    def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return clean_text(str(value))
+        shown = f"{format_number(value)} {self.unit}" if self.unit else format_number(value)
+        # With answer units on offer, a long span also reads in the largest unit that fits
+        # twice ("30 months (about 2.5 years)"), a short one in the smallest unit
+        # ("1.38 months (about 6 weeks)").
+        units = self.input_units or {}
+        larger = [(f, u) for u, f in units.items() if f > 1 and value >= 2 * f]
+        smaller = [(f, u) for u, f in units.items() if f < 1]
+        if larger:
+            factor, unit = max(larger)
+            shown += f" (about {format_number(round(value / factor, 1))} {unit})"
+        elif smaller and 0 < value < 2:
+            factor, unit = min(smaller)
+            shown += f" (about {format_number(round(value / factor))} {unit})"
+        return shown
+
+    def as_typed(self, value: AnswerValue | None) -> str:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return super().as_typed(value)
+        shown = format_number(value)
+        return f"{shown} {self.unit}" if self.input_units and self.unit else shown
+
+    def typing_hint(self) -> str:
+        if self.input_units:
+            return "(like 8 months or 2 years)"
+        if self.whole and self.min is not None and self.max is not None:
+            # A scale is typed, not picked from a list: Enter alone must never mean 0.
+            return f"({format_number(self.min)} to {format_number(self.max)})"
+        return f"({self.unit})" if self.unit else ""
+
+    def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
+        if cmp.operator in MULTI_OPS:
+            return super()._compare_problem(cmp, choice_ids)
+        values = cmp.value if isinstance(cmp.value, list) else [cmp.value]
+        if any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+            return f"'{self.id}' is a {self.type_name}: compare it with a number"
+        return None
+
+    def _kind_facts(self) -> list[str]:
+        facts = []
+        if self.min is not None or self.max is not None:
+            low = "" if self.min is None else format_number(self.min)
+            high = "" if self.max is None else format_number(self.max)
+            facts.append(f"{low}..{high}")
+        if self.unit:
+            facts.append(self.unit)
+        return facts
+
+    def wording(self) -> list[tuple[tuple[str | int, ...], str]]:
+        return [*super().wording(), *([(("unit",), self.unit)] if self.unit else [])]
+
+
+class IntegerQuestion(NumberQuestion):
+    type: Literal["integer"]  # type: ignore[assignment]
+
+    whole: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _no_units(self) -> IntegerQuestion:
+        if self.input_units is not None:
+            raise ValueError("input_units fits a number question only")
+        return self
+
+
+def _day(bound: dt.date | str | None, today: dt.date) -> dt.date | None:
+    return today if bound == "today" else bound if isinstance(bound, dt.date) else None
+
+
+class DateQuestion(QuestionBase):
+    type: Literal["date"]
+    earliest: dt.date | Literal["today"] | None = None
+    latest: dt.date | Literal["today"] | None = None
+    # For a date of birth: the summary also shows the age on the day it is prepared.
+    show_age: bool = False
+
+    def accept(self, value: Any, ctx: AnswerContext) -> Result:
+        earliest, latest = _day(self.earliest, ctx.today), _day(self.latest, ctx.today)
+        span = "".join((f" not before {earliest.isoformat()}" if earliest else "",
+                        " and" if earliest and latest else "",
+                        f" not after {latest.isoformat()}" if latest else ""))
+        expected = self.invalid or f"Enter a date as YYYY-MM-DD{',' if span else ''}{span}."
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                return None, expected
+        if not isinstance(value, dt.date):
+            return None, expected
+        if (earliest and value < earliest) or (latest and value > latest):
+            return None, expected
+        return value, None
+
+    def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
+        if not isinstance(value, dt.date):
+            return clean_text(str(value))
+        today = ctx.today
+        if self.show_age and value <= today:
+            years = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+            return f"{value.isoformat()} (age {years})"
+        return value.isoformat()
+
+    def as_typed(self, value: AnswerValue | None) -> str:
+        return value.isoformat() if isinstance(value, dt.date) else super().as_typed(value)
+
+    def typing_hint(self) -> str:
+        return "(YYYY-MM-DD)"
+
+    def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
+        if cmp.operator in MULTI_OPS:
+            return super()._compare_problem(cmp, choice_ids)
+        values = cmp.value if isinstance(cmp.value, list) else [cmp.value]
+        if any(not isinstance(v, dt.date) for v in values):
+            return f"'{self.id}' is a date: compare it with a date (YYYY-MM-DD)"
+        return None
+
+
+class ChoiceQuestion(QuestionBase):
+    """Fields of both choice kinds: the choices inline, a named shared list, or those picked
+    in an earlier question."""
+
+    choices: list[Choice] | None = None
+    choice_list: Id | None = Field(default=None, description="A list under choice_lists.")
+    choices_from: Id | None = Field(default=None, description="An earlier multiple-choice "
+                                    "question: offer what was picked there.")
+
+    operators: ClassVar[tuple[str, ...]] = CHOICE_OPS
+
+    @model_validator(mode="after")
+    def _one_source_of_choices(self) -> ChoiceQuestion:
+        given = [self.choices, self.choice_list, self.choices_from]
+        if sum(x is not None for x in given) != 1:
+            raise ValueError("a choice question needs one of choices, choice_list or "
+                             "choices_from")
+        return self
+
+    @property
+    def picks_from(self) -> str | None:
+        return self.choices_from
+
+    @property
+    def lists_choices(self) -> bool:
+        return self.choices_from is None
+
+    def list_choices(self, owner: ChoiceLists, seen: frozenset[str]) -> tuple[Choice, ...]:
+        if self.choices is not None:
+            return tuple(self.choices)
+        if self.choice_list is not None:
+            return tuple(owner.choice_lists.get(self.choice_list, ()))
+        source = owner.get(self.choices_from or "")
+        if source is None or self.id in seen:
+            return ()
+        return source.list_choices(owner, seen | {self.id})
+
+    def _picked(self, value: AnswerValue) -> list[str]:
+        return value if isinstance(value, list) else [str(value)]
+
+    def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
+        """Short clinician names, or the wording the person was shown when not ``short``."""
+        labels = {c.id: (c.clinician_label if short else c.text) for c in ctx.choices}
+        return "; ".join(labels.get(v, v) for v in self._picked(value))
+
+    def as_typed(self, value: AnswerValue | None) -> str:
+        return ""
+
+    def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
+        if cmp.operator not in self.operators:
+            return (f"'{cmp.operator}' does not fit {self.type_name}-choice question "
+                    f"'{self.id}' (use {', '.join(self.operators)})")
+        values = cmp.value if isinstance(cmp.value, list) else [cmp.value]
+        unknown = [v for v in values if v not in choice_ids]
+        if unknown:
+            return f"'{self.id}' has no choice {', '.join(repr(str(v)) for v in unknown)}"
+        return None
+
+    def _source_facts(self) -> list[str]:
+        if self.choice_list:
+            return [f"choices: {self.choice_list}"]
+        return [f"choices from {self.choices_from}"] if self.choices_from else []
+
+    def wording(self) -> list[tuple[tuple[str | int, ...], str]]:
+        texts = super().wording()
+        for j, choice in enumerate(self.choices or []):
+            texts.append((("choices", j, "text"), choice.text))
+            if choice.label:
+                texts.append((("choices", j, "label"), choice.label))
+        return texts
+
+
+class SingleChoiceQuestion(ChoiceQuestion):
+    type: Literal["single"]
+
+    widget: ClassVar[Widget] = "one"
+    skip_hint: ClassVar[str] = "To skip, pick the last choice."
+
+    def accept(self, value: Any, ctx: AnswerContext) -> Result:
+        if not isinstance(value, str) or value not in ctx.offered:
+            return None, self.invalid or f"must be one of: {', '.join(ctx.offered)}"
+        return value, None
+
+
+class MultiChoiceQuestion(ChoiceQuestion):
+    type: Literal["multi"]
+
+    widget: ClassVar[Widget] = "many"
+    skip_hint: ClassVar[str] = "To skip, pick none and press Enter."
+    operators: ClassVar[tuple[str, ...]] = MULTI_OPS
+
+    def accept(self, value: Any, ctx: AnswerContext) -> Result:
+        ids = ctx.offered
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None, self.invalid or f"must be a list of choices from: {', '.join(ids)}"
+        for position, v in enumerate(value, start=1):
+            if v not in ids:
+                if ctx.choices_from is not None and v in {c.id for c in ctx.choices}:
+                    return None, (f"item {position} was not chosen in {ctx.choices_from}; "
+                                  f"choose from: {', '.join(ids) or '(nothing chosen there)'}")
+                return None, self.invalid or f"item {position} is not one of: {', '.join(ids)}"
+        chosen = [i for i in ids if i in set(value)]
+        exclusive = [c for c in ctx.choices if c.exclusive and c.id in chosen]
+        if exclusive and len(chosen) > 1:
+            return None, f"'{exclusive[0].text}' cannot be chosen together with other answers"
+        return chosen, None
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, QuestionBase):
+        return value.type_name
+    if isinstance(value, Mapping):
+        kind = value.get("type")
+        return kind if isinstance(kind, str) else None
+    return None
+
+
+Question = Annotated[
+    Annotated[TextQuestion, Tag("text")]
+    | Annotated[NumberQuestion, Tag("number")]
+    | Annotated[IntegerQuestion, Tag("integer")]
+    | Annotated[DateQuestion, Tag("date")]
+    | Annotated[SingleChoiceQuestion, Tag("single")]
+    | Annotated[MultiChoiceQuestion, Tag("multi")],
+    Discriminator(
+        _kind,
+        custom_error_type="question_type",
+        custom_error_message="type must be one of: text, number, integer, date, single, multi",
+    ),
+]
+QUESTION_KINDS: tuple[type[QuestionBase], ...] = (
+    TextQuestion, NumberQuestion, IntegerQuestion, DateQuestion, SingleChoiceQuestion,
+    MultiChoiceQuestion,
+)
+
+
+__all__ = ["AnswerContext", "Choice", "Condition", "Question", "QuestionBase", "format_number"]

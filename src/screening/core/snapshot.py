@@ -1,0 +1,27 @@
+"""The exact definition and template texts a record was answered against.
+
+A reprint years later renders from these, so it reads the same after `rules/` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+QUESTIONNAIRE_FILE = "questionnaire.yaml"
+RULES_FILE = "rules.yaml"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    questionnaire: str
+    rules: str
+    templates: tuple[tuple[str, str], ...]  # (file name, text)
+
+    @property
+    def hash(self) -> str:
+        digest = hashlib.sha256()
+        for name, text in ((QUESTIONNAIRE_FILE, self.questionnaire), (RULES_FILE, self.rules),
+                           *self.templates):
+            digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+        return digest.hexdigest()
