@@ -43,8 +43,15 @@ def main() -> int:
         samples = [read_answers(p, defs.questionnaire, today) for p in sorted(PATIENTS.iterdir())]
         for n in range(count):
             answers = samples[n % len(samples)]
-            store.put(with_answers(new_record("staff", key, now), stored_form(answers),
-                                   list(answers), now, status=COMPLETE))
+            store.put(
+                with_answers(
+                    new_record("staff", key, now),
+                    stored_form(answers),
+                    list(answers),
+                    now,
+                    status=COMPLETE,
+                )
+            )
         records = store.records()
 
         start = time.perf_counter()
@@ -55,7 +62,10 @@ def main() -> int:
         # Plain Jinja2, as a template author would call it: no sandbox, no guard (text only).
         env = jinja2.Environment(  # noqa: S701
             loader=jinja2.FileSystemLoader(str(resources.templates_dir())),
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
         env.filters.update(wrap=rendering.wrap, leader=rendering.leader)
         template = env.get_template("summary.txt.j2")
         views = [summary_view(defs, samples[n % len(samples)], today) for n in range(count)]
@@ -65,8 +75,10 @@ def main() -> int:
         direct = time.perf_counter() - start
         store.close()
     print(f"reprint {count} records to text: {ours:.2f} s = {count / ours:,.0f} records/s")
-    print(f"direct Jinja2 render of the same template: {direct:.2f} s = "
-          f"{count / direct:,.0f} renders/s")
+    print(
+        f"direct Jinja2 render of the same template: {direct:.2f} s = "
+        f"{count / direct:,.0f} renders/s"
+    )
     ratio = ours / direct
     print(f"ratio: {ratio:.2f}x (target <= 2x)  {'ok' if ratio <= 2 else 'OVER'}")
     return 0 if ratio <= 2 else 1

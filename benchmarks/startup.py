@@ -47,14 +47,18 @@ def _help() -> None:
 
 
 def _first_question(data: str) -> Callable[[], None]:
-    env = {**os.environ, "SCREENING_DATA_DIR": data, "PROMPT_TOOLKIT_NO_CPR": "1",
-           "TERM": "xterm"}
+    env = {**os.environ, "SCREENING_DATA_DIR": data, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
     command = _screening()
 
     def run() -> float:
         start = time.perf_counter()
-        child = pexpect.spawn(command[0], [*command[1:], "interview", "--mode", "patient"],
-                              env=env, encoding="utf-8", timeout=30)
+        child = pexpect.spawn(
+            command[0],
+            [*command[1:], "interview", "--mode", "patient"],
+            env=env,
+            encoding="utf-8",
+            timeout=30,
+        )
         child.delaybeforesend = None
         child.expect_exact("Ready to start?")
         child.send("\r")
@@ -85,8 +89,10 @@ def main() -> int:
         ratio = seconds / base
         ok = ratio <= TARGETS[name]
         failed |= not ok
-        print(f"{name}: {seconds * 1000:.1f} ms = {ratio:.1f}x  (target <= {TARGETS[name]:g}x)"
-              f"  {'ok' if ok else 'OVER'}")
+        print(
+            f"{name}: {seconds * 1000:.1f} ms = {ratio:.1f}x  (target <= {TARGETS[name]:g}x)"
+            f"  {'ok' if ok else 'OVER'}"
+        )
     return 1 if failed else 0
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 
 # Click's own errors (a bad option value: exit 2 with the usage line) pass through. Typer
 # vendors click from 0.29 on, so the class is found from the one typer exports.
-_USAGE_ERRORS = tuple(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_PASS_THROUGH: tuple[type[BaseException], ...] = (
+    typer.Exit,
+    typer.Abort,
+    KeyboardInterrupt,
+    *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
+)
 
 
 class ScreeningGroup(TyperGroup):
@@ -38,40 +43,43 @@ class ScreeningGroup(TyperGroup):
             for line in exc.lines():
                 typer.echo(f"screening: {line}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, *_USAGE_ERRORS, KeyboardInterrupt):
+        except _PASS_THROUGH:
             raise
         except Exception as exc:
             if os.environ.get("SCREENING_DEBUG"):
                 raise
             # The exception's own text may carry an answer; only its type is shown.
-            typer.echo(f"screening: internal error ({type(exc).__name__}). This is a bug; "
-                       "run again with SCREENING_DEBUG=1 for details.", err=True)
+            typer.echo(
+                f"screening: internal error ({type(exc).__name__}). This is a bug; "
+                "run again with SCREENING_DEBUG=1 for details.",
+                err=True,
+            )
             raise typer.Exit(EXIT_INTERNAL) from None
 
 
-class ModeChoice(str, Enum):
+class ModeChoice(StrEnum):
     staff = "staff"
     patient = "patient"
 
 
-class FormatChoice(str, Enum):
+class FormatChoice(StrEnum):
     text = "text"
     html = "html"
     md = "md"
     json = "json"
 
 
-class StatusChoice(str, Enum):
+class StatusChoice(StrEnum):
     in_progress = "in_progress"
     complete = "complete"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     json = "json"
 
 
@@ -92,18 +100,28 @@ app = typer.Typer(
 
 RulesOption = Annotated[
     Path | None,
-    typer.Option("--rules", metavar="DIR", help="Folder with questionnaire.yaml and rules.yaml "
-                 "(default: the packaged ones)."),
+    typer.Option(
+        "--rules",
+        metavar="DIR",
+        help="Folder with questionnaire.yaml and rules.yaml (default: the packaged ones).",
+    ),
 ]
 StoreOption = Annotated[
     Path | None,
-    typer.Option("--store", metavar="PATH", help="The record store (default: $SCREENING_STORE, "
-                 "or screening.db in the user data folder)."),
+    typer.Option(
+        "--store",
+        metavar="PATH",
+        help="The record store (default: $SCREENING_STORE, "
+        "or screening.db in the user data folder).",
+    ),
 ]
 TemplatesOption = Annotated[
     Path | None,
-    typer.Option("--templates", metavar="DIR", help="Folder with the summary templates "
-                 "(default: the packaged ones)."),
+    typer.Option(
+        "--templates",
+        metavar="DIR",
+        help="Folder with the summary templates (default: the packaged ones).",
+    ),
 ]
 YesOption = Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")]
 
@@ -126,8 +144,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True,
-                           help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Chronic pain pre-screening. Not diagnostic."""
@@ -135,22 +155,45 @@ def _root(
 
 @app.command()
 def interview(
-    mode: Annotated[ModeChoice, typer.Option("--mode", help="staff also asks identifiers "
-                                             "and vital signs; patient asks the patient's "
-                                             "questions only.")] = ModeChoice.staff,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped interview: the "
-                                         "record ID given, or the latest one.")] = False,
-    record_id: Annotated[str | None, typer.Argument(metavar="[ID]", show_default=False,
-                                                    help="With --resume: the record to "
-                                                         "continue.")] = None,
-    answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE",
-                                                 help="Pre-fill answers from a JSON or YAML "
-                                                      "file.")] = None,
-    plain: Annotated[bool, typer.Option("--plain", help="Line-by-line prompts with numbered "
-                                        "choices (screen readers, pipes).")] = False,
-    output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR",
-                                                    help="Where to write the summary "
-                                                         "(text and HTML).")] = None,
+    mode: Annotated[
+        ModeChoice,
+        typer.Option(
+            "--mode",
+            help="staff also asks identifiers "
+            "and vital signs; patient asks the patient's "
+            "questions only.",
+        ),
+    ] = ModeChoice.staff,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Continue a stopped interview: the record ID given, or the latest one."
+        ),
+    ] = False,
+    record_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]", show_default=False, help="With --resume: the record to continue."
+        ),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers", metavar="FILE", help="Pre-fill answers from a JSON or YAML file."
+        ),
+    ] = None,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain", help="Line-by-line prompts with numbered choices (screen readers, pipes)."
+        ),
+    ] = False,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir", metavar="DIR", help="Where to write the summary (text and HTML)."
+        ),
+    ] = None,
     rules: RulesOption = None,
     templates: TemplatesOption = None,
     store: StoreOption = None,
@@ -161,17 +204,20 @@ def interview(
     if record_id is not None and not resume:
         raise BadInputError(f"'{record_id}': a record ID goes with --resume")
     terminal = sys.stdin.isatty()
-    run_interview(InterviewOptions(
-        mode=mode.value,  # type: ignore[arg-type]
-        resume=record_id if record_id is not None else (True if resume else None),
-        prefill_file=answers,
-        plain=plain or not terminal,
-        plain_reason=None if plain or terminal else "not a terminal",
-        output_dir=output_dir,
-        rules_dir=rules or locations.rules_dir(),
-        templates_dir=templates or locations.templates_dir(),
-        store_path=locations.store_path(store),
-    ), now)
+    run_interview(
+        InterviewOptions(
+            mode=mode.value,
+            resume=record_id if record_id is not None else (True if resume else None),
+            prefill_file=answers,
+            plain=plain or not terminal,
+            plain_reason=None if plain or terminal else "not a terminal",
+            output_dir=output_dir,
+            rules_dir=rules or locations.rules_dir(),
+            templates_dir=templates or locations.templates_dir(),
+            store_path=locations.store_path(store),
+        ),
+        now,
+    )
 
 
 @app.command()
@@ -179,8 +225,9 @@ def check(rules: RulesOption = None, templates: TemplatesOption = None) -> None:
     """Check the questionnaire, rules and templates; print each problem as FILE:LINE: message."""
     from screening.app.definitions import check_definitions
 
-    typer.echo(check_definitions(rules or locations.rules_dir(),
-                                 templates or locations.templates_dir()))
+    typer.echo(
+        check_definitions(rules or locations.rules_dir(), templates or locations.templates_dir())
+    )
 
 
 @app.command()
@@ -193,16 +240,25 @@ def questions(rules: RulesOption = None) -> None:
 
 @app.command()
 def summary(
-    record_id: Annotated[str | None, typer.Argument(metavar="[ID]", show_default=False,
-                                                    help="Reprint a stored record.")] = None,
-    answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE",
-                                                 help="JSON or YAML file of answers by "
-                                                      "question id.")] = None,
-    fmt: Annotated[FormatChoice, typer.Option("--format", help="Output format.")
-                   ] = FormatChoice.text,
-    output: Annotated[Path | None, typer.Option("--output", metavar="PATH",
-                                                help="Write here (owner-only) instead of "
-                                                     "standard output.")] = None,
+    record_id: Annotated[
+        str | None,
+        typer.Argument(metavar="[ID]", show_default=False, help="Reprint a stored record."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers", metavar="FILE", help="JSON or YAML file of answers by question id."
+        ),
+    ] = None,
+    fmt: Annotated[
+        FormatChoice, typer.Option("--format", help="Output format.")
+    ] = FormatChoice.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", metavar="PATH", help="Write here (owner-only) instead of standard output."
+        ),
+    ] = None,
     rules: RulesOption = None,
     templates: TemplatesOption = None,
     store: StoreOption = None,
@@ -221,10 +277,14 @@ def summary(
         from screening.app.summaries import summary_from_file
 
         assert answers is not None
-        document = summary_from_file(answers, chosen, rules_dir=rules or locations.rules_dir(),
-                                     templates_dir=templates_dir,
-                                     cache_dir=locations.cache_dir(),
-                                     today=now().astimezone().date())
+        document = summary_from_file(
+            answers,
+            chosen,
+            rules_dir=rules or locations.rules_dir(),
+            templates_dir=templates_dir,
+            cache_dir=locations.cache_dir(),
+            today=now().astimezone().date(),
+        )
     if output is None:
         sys.stdout.write(document)
     else:
@@ -240,20 +300,29 @@ def main(argv: list[str] | None = None) -> NoReturn:
     raise SystemExit(0)  # pragma: no cover - typer exits itself
 
 
-records_app = typer.Typer(cls=ScreeningGroup, no_args_is_help=True, rich_markup_mode=None,
-                          help="Stored screenings: list, show, add, export, delete, purge.")
+records_app = typer.Typer(
+    cls=ScreeningGroup,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Stored screenings: list, show, add, export, delete, purge.",
+)
 app.add_typer(records_app, name="records")
 
 
 @records_app.command("list")
 def records_list(
     status: Annotated[StatusChoice | None, typer.Option("--status")] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="DATE",
-                                              help="Created on or after (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Created on or after (YYYY-MM-DD)."),
+    ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
-    no_identifiers: Annotated[bool, typer.Option("--no-identifiers",
-                                                 help="Hide names and clinic IDs (for a "
-                                                      "screen others can see).")] = False,
+    no_identifiers: Annotated[
+        bool,
+        typer.Option(
+            "--no-identifiers", help="Hide names and clinic IDs (for a screen others can see)."
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """List records, oldest first."""
@@ -263,22 +332,27 @@ def records_list(
     from screening.app.records import list_records
 
     with open_store(store) as db:
-        rows = list_records(db, status=status.value if status else None, since=since,
-                            identifiers=not no_identifiers)
-    typer.echo(json.dumps(rows, indent=1, ensure_ascii=False) if fmt is ListFormat.json
-               else table(rows))
+        rows = list_records(
+            db, status=status.value if status else None, since=since, identifiers=not no_identifiers
+        )
+    typer.echo(
+        json.dumps(rows, indent=1, ensure_ascii=False) if fmt is ListFormat.json else table(rows)
+    )
 
 
 @records_app.command("show")
-def records_show(record_id: Annotated[str, typer.Argument(metavar="ID")],
-                 store: StoreOption = None) -> None:
+def records_show(
+    record_id: Annotated[str, typer.Argument(metavar="ID")], store: StoreOption = None
+) -> None:
     """Show one record: answers, status and the definitions it was answered against."""
     from screening.adapters.tables import table
 
     with open_store(store) as db:
         r = db.get(record_id)
-    typer.echo(f"id: {r.id}\nstatus: {r.status}\nmode: {r.mode}\ncreated: {r.created}\n"
-               f"updated: {r.updated}\ndefinitions: {r.definitions_hash}\n")
+    typer.echo(
+        f"id: {r.id}\nstatus: {r.status}\nmode: {r.mode}\ncreated: {r.created}\n"
+        f"updated: {r.updated}\ndefinitions: {r.definitions_hash}\n"
+    )
     typer.echo(table([{"question": k, "answer": v} for k, v in r.answers.items()]))
 
 
@@ -293,9 +367,14 @@ def records_add(
     from screening.app.records import add_record
 
     with open_store(store, create=True) as db:
-        record = add_record(db, answers, rules_dir=rules or locations.rules_dir(),
-                            templates_dir=templates or locations.templates_dir(),
-                            cache_dir=locations.cache_dir(), now=now())
+        record = add_record(
+            db,
+            answers,
+            rules_dir=rules or locations.rules_dir(),
+            templates_dir=templates or locations.templates_dir(),
+            cache_dir=locations.cache_dir(),
+            now=now(),
+        )
     typer.echo(record.id)
 
 
@@ -346,8 +425,9 @@ def records_delete(
 
 @records_app.command("purge")
 def records_purge(
-    older_than: Annotated[str, typer.Option("--older-than", metavar="AGE",
-                                            help="Like 30d or 6w, counted from now.")],
+    older_than: Annotated[
+        str, typer.Option("--older-than", metavar="AGE", help="Like 30d or 6w, counted from now.")
+    ],
     yes: YesOption = False,
     store: StoreOption = None,
 ) -> None:

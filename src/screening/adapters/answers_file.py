@@ -24,10 +24,13 @@ def read_answers(
     raw, tree = _parse(path)
     answers, problems = validate_answers(qn, raw, today, complete=complete)
     if problems:
-        raise AnswersError(f"{path}: the answers do not fit the questionnaire", [
-            Problem(_where(path, tree, p.question), f"{p.question}: {p.message}")
-            for p in problems
-        ])
+        raise AnswersError(
+            f"{path}: the answers do not fit the questionnaire",
+            [
+                Problem(_where(path, tree, p.question), f"{p.question}: {p.message}")
+                for p in problems
+            ],
+        )
     return answers
 
 
@@ -41,8 +44,9 @@ def _parse(path: Path) -> tuple[dict[str, Any], Any]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             # exc.msg describes the syntax only; the document's text is not repeated.
-            raise AnswersError("bad JSON", [Problem(f"{path}:{exc.lineno}",
-                                                    f"not valid JSON: {exc.msg}")]) from None
+            raise AnswersError(
+                "bad JSON", [Problem(f"{path}:{exc.lineno}", f"not valid JSON: {exc.msg}")]
+            ) from None
         tree = None
     else:
         try:
@@ -51,11 +55,18 @@ def _parse(path: Path) -> tuple[dict[str, Any], Any]:
             raise AnswersError("bad YAML", [exc.problem]) from None
         data = yaml_files.plain(tree)
     if data is None:
-        raise AnswersError("empty", [
-            Problem(str(path), "is empty: expected question ids and answers")])
+        raise AnswersError(
+            "empty", [Problem(str(path), "is empty: expected question ids and answers")]
+        )
     if not isinstance(data, dict):
-        raise AnswersError("not a mapping", [Problem(
-            str(path), "must map question ids to answers (for example 'pain_intensity: 6')")])
+        raise AnswersError(
+            "not a mapping",
+            [
+                Problem(
+                    str(path), "must map question ids to answers (for example 'pain_intensity: 6')"
+                )
+            ],
+        )
     return {str(k): v for k, v in data.items()}, tree
 
 

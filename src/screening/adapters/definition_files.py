@@ -22,6 +22,7 @@ from screening.core.errors import DefinitionError, Problem
 from screening.core.models import Definitions, Questionnaire, RuleSet
 from screening.core.old_format import old_format_hints
 from screening.core.snapshot import QUESTIONNAIRE_FILE, RULES_FILE, Snapshot
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -61,7 +62,8 @@ def _from_cache(cache: Path) -> Definitions | None:
         trees = json.loads(cache.read_text(encoding="utf-8"), object_hook=_undate)
         definitions = Definitions(
             questionnaire=Questionnaire.model_validate(trees["questionnaire"]),
-            ruleset=RuleSet.model_validate(trees["rules"]))
+            ruleset=RuleSet.model_validate(trees["rules"]),
+        )
     except (OSError, ValueError, KeyError, TypeError):  # ValidationError is a ValueError
         return None
     if check_definitions(definitions.questionnaire, definitions.ruleset):
@@ -108,8 +110,11 @@ def take_snapshot(rules_dir: Path, templates_dir: Path) -> Snapshot:
     """The definition and template texts in use now."""
     from screening.adapters.rendering import TEMPLATES
 
-    return Snapshot(_read(rules_dir / QUESTIONNAIRE_FILE), _read(rules_dir / RULES_FILE),
-                    tuple((name, _read(templates_dir / name)) for name in TEMPLATES.values()))
+    return Snapshot(
+        _read(rules_dir / QUESTIONNAIRE_FILE),
+        _read(rules_dir / RULES_FILE),
+        tuple((name, _read(templates_dir / name)) for name in TEMPLATES.values()),
+    )
 
 
 def _read(path: Path) -> str:
@@ -122,15 +127,17 @@ def _read(path: Path) -> str:
 @lru_cache(maxsize=16)
 def definitions_from_snapshot(snapshot: Snapshot) -> Definitions:
     """Definitions from a record's stored texts, each distinct copy parsed once."""
-    return definitions_from_texts(snapshot.questionnaire, snapshot.rules,
-                                  f"stored definitions {snapshot.hash[:12]}")
+    return definitions_from_texts(
+        snapshot.questionnaire, snapshot.rules, f"stored definitions {snapshot.hash[:12]}"
+    )
 
 
 def definitions_from_texts(questionnaire: str, rules: str, label: str) -> Definitions:
     """Definitions from stored texts (a record's snapshot); ``label`` names them in errors."""
     folder = Path(label)
-    definitions, problems = _inspect(folder / QUESTIONNAIRE_FILE, folder / RULES_FILE,
-                                     (questionnaire, rules), None)
+    definitions, problems = _inspect(
+        folder / QUESTIONNAIRE_FILE, folder / RULES_FILE, (questionnaire, rules), None
+    )
     if problems or definitions is None:
         raise DefinitionError(f"{label}: the stored definitions have problems", problems)
     return definitions
@@ -191,8 +198,11 @@ def _load(
                 err["loc"] = (*err["loc"], "type")
             problem = Problem(_where(path, tree, err["loc"]), _message(tree, err))
             # A value that fits no member of a union fails once per member: say it once.
-            if not any(p.where == problem.where and p.message.split(": ")[:2]
-                       == problem.message.split(": ")[:2] for p in found):
+            if not any(
+                p.where == problem.where
+                and p.message.split(": ")[:2] == problem.message.split(": ")[:2]
+                for p in found
+            ):
                 found.append(problem)
         problems.extend(found)
         return tree, None
@@ -229,8 +239,13 @@ def _owner(tree: Any, loc: tuple[str | int, ...]) -> str:
         except (KeyError, IndexError, TypeError, AttributeError):
             return ""
         if isinstance(name, str):
-            kind = {"questions": "question", "rules": "rule", "sources": "source",
-                    "categories": "category", "criteria": "criterion"}[str(loc[0])]
+            kind = {
+                "questions": "question",
+                "rules": "rule",
+                "sources": "source",
+                "categories": "category",
+                "criteria": "criterion",
+            }[str(loc[0])]
             return f"{kind} {name}: "
     return ""
 

@@ -62,23 +62,34 @@ class QuestionaryPrompter:
         options = [self._q.Choice(title=label, value=cid) for cid, label in choices]
         picked = next((o for o in options if o.value == default), None)
         answer: str = self._q.select(
-            message, choices=options, default=picked, qmark="", style=self._style,
-            instruction="(arrow keys, then Enter)", **self._io,
+            message,
+            choices=options,
+            default=picked,
+            qmark="",
+            style=self._style,
+            instruction="(arrow keys, then Enter)",
+            **self._io,
         ).unsafe_ask()
         return answer
 
     def checkbox(
         self, message: str, choices: Choices, *, default: Sequence[str], validate: ValidateMany
     ) -> list[str]:
-        options = [self._q.Choice(title=label, value=cid, checked=cid in default)
-                   for cid, label in choices]
+        options = [
+            self._q.Choice(title=label, value=cid, checked=cid in default) for cid, label in choices
+        ]
 
         def check(values: list[str]) -> bool | str:
             return validate(values) or True
 
         answer: list[str] = self._q.checkbox(
-            message, choices=options, validate=check, qmark="", style=self._style,
-            instruction="(Space to pick, Enter when done)", **self._io,
+            message,
+            choices=options,
+            validate=check,
+            qmark="",
+            style=self._style,
+            instruction="(Space to pick, Enter when done)",
+            **self._io,
         ).unsafe_ask()
         return answer
 
@@ -139,8 +150,10 @@ class PlainPrompter:
         for n, (cid, label) in enumerate(choices, start=1):
             self._say(f"  {n}. {label}" + ("  (picked)" if cid in default else ""))
         while True:
-            typed = self._line("Type the numbers that fit, with commas between them "
-                               "(like 1, 3). Press Enter alone for none:\n> ")
+            typed = self._line(
+                "Type the numbers that fit, with commas between them "
+                "(like 1, 3). Press Enter alone for none:\n> "
+            )
             if not typed and default:
                 typed = ", ".join(str(n) for n, (cid, _) in enumerate(choices, 1) if cid in default)
             parts = [p for p in typed.replace(",", " ").split() if p]

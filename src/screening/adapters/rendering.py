@@ -29,8 +29,11 @@ Format = Literal["text", "html", "md", "json"]
 Templates = Path | tuple[tuple[str, str], ...]
 FORMATS: tuple[Format, ...] = get_args(Format)
 # The one table of template files, by output format (JSON needs none).
-TEMPLATES: dict[Format, str] = {"text": "summary.txt.j2", "html": "summary.html.j2",
-                                "md": "summary.md.j2"}
+TEMPLATES: dict[Format, str] = {
+    "text": "summary.txt.j2",
+    "html": "summary.html.j2",
+    "md": "summary.md.j2",
+}
 SUFFIXES: dict[Format, str] = {"text": ".txt", "html": ".html", "md": ".md", "json": ".json"}
 
 # Inside a line only these change meaning. Escaping the ':' of '://' and the '.' of 'www.'
@@ -56,8 +59,11 @@ def wrap(value: object, width: int = 80, indent: int = 0, first: int | None = No
     out: list[str] = []
     for n, para in enumerate(str(value).split("\n")):
         lines = textwrap.wrap(
-            para, width=width, initial_indent=" " * used if n == 0 else pad,
-            subsequent_indent=pad, break_on_hyphens=False,
+            para,
+            width=width,
+            initial_indent=" " * used if n == 0 else pad,
+            subsequent_indent=pad,
+            break_on_hyphens=False,
         )
         out.extend(lines or [""])
     if first is not None:
@@ -99,9 +105,11 @@ def environment(templates: Templates, fmt: Format) -> SandboxedEnvironment:
     """The sandboxed environment for one output format."""
     import jinja2
 
-    loader: jinja2.BaseLoader = (jinja2.FileSystemLoader(str(templates))
-                                 if isinstance(templates, Path)
-                                 else jinja2.DictLoader(dict(templates)))
+    loader: jinja2.BaseLoader = (
+        jinja2.FileSystemLoader(str(templates))
+        if isinstance(templates, Path)
+        else jinja2.DictLoader(dict(templates))
+    )
     env = _sandbox()(
         loader=loader,
         autoescape=fmt == "html",
@@ -129,19 +137,28 @@ def render(view: SummaryView, fmt: Format, templates: Templates) -> str:
         except jinja2.TemplateSyntaxError as exc:
             raise DefinitionError("template error", [_template_problem(templates, exc)]) from None
         except jinja2.TemplateNotFound as exc:
-            raise DefinitionError("template missing", [
-                Problem(_name(templates, str(exc.name)), "no such template")]) from None
+            raise DefinitionError(
+                "template missing", [Problem(_name(templates, str(exc.name)), "no such template")]
+            ) from None
         except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
             where = _name(templates, TEMPLATES[fmt])
-            raise DefinitionError("template error", [
-                Problem(where, f"template failed: {type(exc).__name__}")]) from None
+            raise DefinitionError(
+                "template error", [Problem(where, f"template failed: {type(exc).__name__}")]
+            ) from None
     hits = guard.find_decision_language(
         plain_text(out, fmt), allowed=(guard.DISCLAIMER, *view.typed_text)
     )
     if hits:
-        raise DecisionLanguageError("refused", [Problem(
-            f"{fmt} summary", f"not written: it {guard.describe(hits)}. "
-            "Fix the rules or templates (run 'screening check')")])
+        raise DecisionLanguageError(
+            "refused",
+            [
+                Problem(
+                    f"{fmt} summary",
+                    f"not written: it {guard.describe(hits)}. "
+                    "Fix the rules or templates (run 'screening check')",
+                )
+            ],
+        )
     return out
 
 

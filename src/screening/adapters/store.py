@@ -54,14 +54,22 @@ class Store:
         self.path, self._conn = path, conn
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True, migrate_to: int = SCHEMA_VERSION,
-             busy_ms: int = BUSY_TIMEOUT_MS) -> Store:
+    def open(
+        cls,
+        path: Path,
+        *,
+        create: bool = True,
+        migrate_to: int = SCHEMA_VERSION,
+        busy_ms: int = BUSY_TIMEOUT_MS,
+    ) -> Store:
         """Open a store, creating it if ``create``; ``migrate_to`` is for tests of older
         schema versions."""
         path = path.expanduser()
         if not create and not path.exists():
-            raise StoreError(f"{path}: no store here yet (the first interview or "
-                             "'screening records add' makes it)")
+            raise StoreError(
+                f"{path}: no store here yet (the first interview or "
+                "'screening records add' makes it)"
+            )
         _check_path(path)
         try:
             conn = sqlite3.connect(path, timeout=busy_ms / 1000, isolation_level=None)
@@ -74,7 +82,8 @@ class Store:
                 if version > SCHEMA_VERSION:
                     raise StoreError(
                         f"{path}: made by a newer version of screening (schema {version}; this "
-                        f"version reads up to {SCHEMA_VERSION}). Upgrade screening to use it.")
+                        f"version reads up to {SCHEMA_VERSION}). Upgrade screening to use it."
+                    )
                 conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA secure_delete = ON")
@@ -102,14 +111,16 @@ class Store:
         except sqlite3.OperationalError as exc:
             text = str(exc).lower()
             if "locked" in text or "busy" in text:
-                raise StoreBusy(f"{self.path}: the store is busy (another program is writing); "
-                                "try again") from None
+                raise StoreBusy(
+                    f"{self.path}: the store is busy (another program is writing); try again"
+                ) from None
             if "readonly" in text or "read-only" in text:
                 raise StoreError(f"{self.path}: the store is read-only") from None
             raise StoreError(f"{self.path}: the store cannot be used ({_kind(exc)})") from None
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a screening store, or damaged ({_kind(exc)})") \
-                from None
+            raise StoreError(
+                f"{self.path}: not a screening store, or damaged ({_kind(exc)})"
+            ) from None
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -144,14 +155,15 @@ class Store:
             conn.execute(
                 "INSERT OR IGNORE INTO definitions (hash, questionnaire, rules, templates) "
                 "VALUES (?, ?, ?, ?)",
-                (key, snapshot.questionnaire, snapshot.rules, json.dumps(snapshot.templates)))
+                (key, snapshot.questionnaire, snapshot.rules, json.dumps(snapshot.templates)),
+            )
         return key
 
     def snapshot(self, key: str) -> Snapshot:
         with self._errors():
             row = self._conn.execute(
-                "SELECT questionnaire, rules, templates FROM definitions WHERE hash = ?",
-                (key,)).fetchone()
+                "SELECT questionnaire, rules, templates FROM definitions WHERE hash = ?", (key,)
+            ).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: stored definitions {key[:12]} are missing")
         return Snapshot(row[0], row[1], tuple((n, t) for n, t in json.loads(row[2])))
@@ -166,15 +178,25 @@ class Store:
                 "definitions_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, "
                 "status = excluded.status, answers = excluded.answers, asked = excluded.asked",
-                (record.id, record.created, record.updated, record.mode, record.status,
-                 json.dumps(record.answers), json.dumps(list(record.asked)),
-                 record.definitions_hash))
+                (
+                    record.id,
+                    record.created,
+                    record.updated,
+                    record.mode,
+                    record.status,
+                    json.dumps(record.answers),
+                    json.dumps(list(record.asked)),
+                    record.definitions_hash,
+                ),
+            )
 
     def get(self, record_id: str) -> Record:
         with self._errors():
             row = self._conn.execute(
                 "SELECT id, created, updated, mode, status, answers, asked, definitions_hash "
-                "FROM records WHERE id = ?", (record_id,)).fetchone()
+                "FROM records WHERE id = ?",
+                (record_id,),
+            ).fetchone()
         if row is None:
             raise BadInputError(f"no record with id '{record_id}' in {self.path}")
         return _record(row)
@@ -185,27 +207,31 @@ class Store:
                 "SELECT id, created, updated, mode, status, answers, asked, definitions_hash "
                 "FROM records WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR created >= ?2) "
                 "ORDER BY created, rowid",
-                (status, since.isoformat() if since else None)).fetchall()
+                (status, since.isoformat() if since else None),
+            ).fetchall()
         return [_record(r) for r in rows]
 
     def delete(self, record_ids: list[str]) -> int:
         with self._write() as conn:
-            removed = sum(conn.execute("DELETE FROM records WHERE id = ?", (i,)).rowcount
-                          for i in record_ids)
+            removed = sum(
+                conn.execute("DELETE FROM records WHERE id = ?", (i,)).rowcount for i in record_ids
+            )
         self._forget()
         return removed
 
     def count_before(self, before: dt.datetime) -> int:
         """How many records were created at or before ``before``."""
         with self._errors():
-            count: int = self._conn.execute("SELECT COUNT(*) FROM records WHERE created <= ?",
-                                            (utc_stamp(before),)).fetchone()[0]
+            count: int = self._conn.execute(
+                "SELECT COUNT(*) FROM records WHERE created <= ?", (utc_stamp(before),)
+            ).fetchone()[0]
         return count
 
     def purge(self, before: dt.datetime) -> int:
         with self._write() as conn:
-            removed = conn.execute("DELETE FROM records WHERE created <= ?",
-                                   (utc_stamp(before),)).rowcount
+            removed = conn.execute(
+                "DELETE FROM records WHERE created <= ?", (utc_stamp(before),)
+            ).rowcount
         self._forget()
         return removed
 
@@ -217,9 +243,16 @@ class Store:
 
 
 def _record(row: tuple[Any, ...]) -> Record:
-    return Record(id=row[0], created=row[1], updated=row[2], mode=row[3], status=row[4],
-                  answers=json.loads(row[5]), asked=tuple(json.loads(row[6])),
-                  definitions_hash=row[7])
+    return Record(
+        id=row[0],
+        created=row[1],
+        updated=row[2],
+        mode=row[3],
+        status=row[4],
+        answers=json.loads(row[5]),
+        asked=tuple(json.loads(row[6])),
+        definitions_hash=row[7],
+    )
 
 
 def _kind(exc: sqlite3.Error) -> str:
@@ -246,7 +279,9 @@ def _check_path(path: Path) -> None:
         except FileNotFoundError:
             continue
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise StoreError(f"{part}: other users can open it; make it yours alone with "
-                             f"'chmod 600 {part}' and try again")
+            raise StoreError(
+                f"{part}: other users can open it; make it yours alone with "
+                f"'chmod 600 {part}' and try again"
+            )
     if not os.access(path, os.R_OK):
         raise StoreError(f"{path}: cannot be read (permission denied)")

@@ -15,6 +15,7 @@ def table(rows: Sequence[Mapping[str, Any]]) -> str:
     cells = [[clean_text(str(row[h])).replace("\n", " ") for h in heads] for row in rows]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip()]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip()
-              for cell in cells]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip() for cell in cells
+    ]
     return "\n".join(lines)

@@ -57,17 +57,23 @@ class TerminalInterview:
         rows = [(FINISH, "Everything is right. Finish.")]
         for row in self.interview.review():
             shown = "(skipped)" if row.answer is None else row.answer
-            rows.append((row.question_id,
-                         f"{row.text}  {_one_line(shown, max(16, REVIEW_WIDTH - len(row.text)))}"))
+            rows.append(
+                (
+                    row.question_id,
+                    f"{row.text}  {_one_line(shown, max(16, REVIEW_WIDTH - len(row.text)))}",
+                )
+            )
         self.prompter.show("\nPlease check your answers.")
-        picked = self._guard(lambda: self.prompter.select(
-            "Pick an answer to change it, or finish:", rows, default=FINISH))
+        picked = self._guard(
+            lambda: self.prompter.select(
+                "Pick an answer to change it, or finish:", rows, default=FINISH
+            )
+        )
         if picked != FINISH:
             self._ask(self.interview.prompt(picked), self.interview.change)
             return False
         word = "write the summary" if self.interview.mode == "staff" else "send your answers"
-        return bool(self._guard(lambda: self.prompter.confirm(
-            f"Finish and {word}?", default=True)))
+        return bool(self._guard(lambda: self.prompter.confirm(f"Finish and {word}?", default=True)))
 
     def _guard(self, ask: Callable[[], T]) -> T:
         """Run one prompt; Ctrl-C asks whether to stop, end of input stops."""
@@ -82,8 +88,7 @@ class TerminalInterview:
 
     def _stop_wanted(self) -> bool:
         try:
-            return self.prompter.confirm(
-                "\nStop now? Your answers so far are kept.", default=False)
+            return self.prompter.confirm("\nStop now? Your answers so far are kept.", default=False)
         except (KeyboardInterrupt, EOFError):
             return True
 
@@ -97,10 +102,15 @@ def ask(prompter: Prompter, prompt: Prompt, check: Check) -> str | list[str]:
     if prompt.widget == "one":
         return prompter.select(prompt.text, prompt.options, default=str(prompt.default) or None)
     if prompt.widget == "many":
-        return prompter.checkbox(prompt.text, prompt.options, default=list(prompt.default),
-                                 validate=lambda picked: check(qid, picked))
-    return prompter.text(prompt.text, default=str(prompt.default),
-                         validate=lambda typed: check(qid, typed))
+        return prompter.checkbox(
+            prompt.text,
+            prompt.options,
+            default=list(prompt.default),
+            validate=lambda picked: check(qid, picked),
+        )
+    return prompter.text(
+        prompt.text, default=str(prompt.default), validate=lambda typed: check(qid, typed)
+    )
 
 
 def _one_line(text: str, width: int = 60) -> str:

@@ -17,8 +17,10 @@ def check_definitions(rules_dir: Path, templates_dir: Path) -> str:
     if problems or defs is None:
         raise DefinitionError("definitions have problems", problems)
     qn, rs = defs.questionnaire, defs.ruleset
-    return (f"OK: {len(qn.questions)} questions, {len(rs.rules)} rules, {len(rs.sources)} "
-            f"sources, criteria {', '.join(c.id for c in rs.criteria)} covered ({rules_dir})")
+    return (
+        f"OK: {len(qn.questions)} questions, {len(rs.rules)} rules, {len(rs.sources)} "
+        f"sources, criteria {', '.join(c.id for c in rs.criteria)} covered ({rules_dir})"
+    )
 
 
 def list_questions(rules_dir: Path) -> str:

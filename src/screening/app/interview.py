@@ -39,24 +39,38 @@ class InterviewOptions:
     store_path: Path
 
 
-def run_interview(options: InterviewOptions, clock: Clock, *, stdin: TextIO = sys.stdin,
-                  stdout: TextIO = sys.stdout, prompter: Prompter | None = None) -> list[Path]:
+def run_interview(
+    options: InterviewOptions,
+    clock: Clock,
+    *,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    prompter: Prompter | None = None,
+) -> list[Path]:
     """Run one interview to its summary; return the files written."""
     if prompter is None:
         if options.plain_reason:
-            print(f"Standard input is {options.plain_reason}: the questions come one line at "
-                  "a time.", file=sys.stderr)
+            print(
+                f"Standard input is {options.plain_reason}: the questions come one line at a time.",
+                file=sys.stderr,
+            )
         prompter = PlainPrompter(stdin, stdout) if options.plain else QuestionaryPrompter()
     today = clock().astimezone().date()
     with Store.open(options.store_path) as store:
         session = _Session.begin(store, options, prompter, clock)
-        interview = Interview(session.defs, mode=session.mode, today=today,
-                              answers=dict(session.answers), asked=list(session.asked))
+        interview = Interview(
+            session.defs,
+            mode=session.mode,
+            today=today,
+            answers=dict(session.answers),
+            asked=list(session.asked),
+        )
         if session.answers:
             session.save(session.answers, session.asked)
         try:
             final = TerminalInterview(interview, prompter, session.save).run(
-                opening=not options.resume)
+                opening=not options.resume
+            )
         except (InterviewStopped, InputEnded) as stop:
             raise type(stop)(session.stopped_message(stop)) from None
         files = _write_summaries(session, final, options.output_dir, today)
@@ -66,8 +80,10 @@ def run_interview(options: InterviewOptions, clock: Clock, *, stdin: TextIO = sy
         prompter.show(f"Reference: {session.record.id}")
     else:
         prompter.show("\n" + files[0].read_text(encoding="utf-8"))
-        prompter.show(f"Record {session.record.id}. Summary written to:\n"
-                      + "\n".join(f"  {f}" for f in files))
+        prompter.show(
+            f"Record {session.record.id}. Summary written to:\n"
+            + "\n".join(f"  {f}" for f in files)
+        )
     return files
 
 
@@ -86,36 +102,39 @@ class _Session:
     saved: bool = False
 
     @classmethod
-    def begin(cls, store: Store, options: InterviewOptions, prompter: Prompter,
-              clock: Clock) -> _Session:
+    def begin(
+        cls, store: Store, options: InterviewOptions, prompter: Prompter, clock: Clock
+    ) -> _Session:
         today = clock().astimezone().date()
         if options.resume:
             record = _pick(store, options.resume, options.mode, prompter)
             # Go on with the definitions the first answers were given against.
-            defs, templates = stored_definitions(store, record.definitions_hash,
-                                                 options.templates_dir)
+            defs, templates = stored_definitions(
+                store, record.definitions_hash, options.templates_dir
+            )
             answers, _ = prefill(defs, record.answers, today)
             asked = [a for a in record.asked if a in answers or a not in record.answers]
             prompter.show(f"Continuing where the interview stopped. {len(answers)} answers kept.")
             mode: Mode = "patient" if record.mode == "patient" else "staff"
             return cls(store, record, defs, templates, mode, answers, asked, clock)
         defs = load_definitions(options.rules_dir, locations.cache_dir())
-        record = start_record(store, options.mode, options.rules_dir, options.templates_dir,
-                              clock())
+        record = start_record(
+            store, options.mode, options.rules_dir, options.templates_dir, clock()
+        )
         snapshot = store.snapshot(record.definitions_hash)
         answers = {}
         if options.prefill_file:
             from screening.adapters.answers_file import read_answers
 
-            answers = read_answers(options.prefill_file, defs.questionnaire, today,
-                                   complete=False)
-        return cls(store, record, defs, snapshot.templates, options.mode, answers,
-                   list(answers), clock)
+            answers = read_answers(options.prefill_file, defs.questionnaire, today, complete=False)
+        return cls(
+            store, record, defs, snapshot.templates, options.mode, answers, list(answers), clock
+        )
 
-    def save(self, answers: Mapping[str, AnswerValue], asked: Sequence[str],
-             status: str | None = None) -> None:
-        self.record = with_answers(self.record, stored_form(answers), asked, self.clock(),
-                                   status)
+    def save(
+        self, answers: Mapping[str, AnswerValue], asked: Sequence[str], status: str | None = None
+    ) -> None:
+        self.record = with_answers(self.record, stored_form(answers), asked, self.clock(), status)
         self.store.put(self.record)
         self.saved = True
 
@@ -123,16 +142,19 @@ class _Session:
         if not self.saved:
             return "Stopped before the first answer; nothing was saved."
         why = "Input ended" if isinstance(stop, InputEnded) else "Stopped"
-        return (f"{why}. The answers so far are saved as record {self.record.id}\n"
-                f"To continue: screening interview --resume {self.record.id}")
+        return (
+            f"{why}. The answers so far are saved as record {self.record.id}\n"
+            f"To continue: screening interview --resume {self.record.id}"
+        )
 
 
 def _pick(store: Store, resume: str | bool, mode: Mode, prompter: Prompter) -> Record:
     if isinstance(resume, str):
         record = store.get(resume)
         if record.status != IN_PROGRESS:
-            raise BadInputError(f"record {record.id} is complete; reprint it with "
-                                f"'screening summary {record.id}'")
+            raise BadInputError(
+                f"record {record.id} is complete; reprint it with 'screening summary {record.id}'"
+            )
         return record
     if mode == "patient":
         # A patient's screen never lists other people's interviews.
@@ -142,15 +164,19 @@ def _pick(store: Store, resume: str | bool, mode: Mode, prompter: Prompter) -> R
         raise BadInputError("there is no stopped interview to continue")
     if len(waiting) == 1:
         return waiting[0]
-    choices = [(r.id, f"{r.id}  {r.mode}, {len(r.answers)} answers, last saved {r.updated}")
-               for r in reversed(waiting)]
-    picked = prompter.select("Which interview do you want to continue?", choices,
-                             default=choices[0][0])
+    choices = [
+        (r.id, f"{r.id}  {r.mode}, {len(r.answers)} answers, last saved {r.updated}")
+        for r in reversed(waiting)
+    ]
+    picked = prompter.select(
+        "Which interview do you want to continue?", choices, default=choices[0][0]
+    )
     return next(r for r in waiting if r.id == picked)
 
 
-def _write_summaries(session: _Session, answers: Mapping[str, AnswerValue],
-                     output_dir: Path | None, today: dt.date) -> list[Path]:
+def _write_summaries(
+    session: _Session, answers: Mapping[str, AnswerValue], output_dir: Path | None, today: dt.date
+) -> list[Path]:
     from screening.adapters.files import write_private
     from screening.adapters.rendering import SUFFIXES, Format
 
@@ -163,7 +189,6 @@ def _write_summaries(session: _Session, answers: Mapping[str, AnswerValue],
     formats: tuple[Format, ...] = ("text", "html")
     for fmt in formats:
         path = folder / f"screening-{session.record.id}{SUFFIXES[fmt]}"
-        write_private(path, make_summary(session.defs, answers, fmt, session.templates,
-                                         today))
+        write_private(path, make_summary(session.defs, answers, fmt, session.templates, today))
         files.append(path)
     return files

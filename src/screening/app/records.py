@@ -25,43 +25,59 @@ from screening.core.records import (
 Confirm = Callable[[str], bool]
 
 
-def list_records(store: Store, *, status: str | None, since: str | None,
-                 identifiers: bool) -> list[dict[str, Any]]:
+def list_records(
+    store: Store, *, status: str | None, since: str | None, identifiers: bool
+) -> list[dict[str, Any]]:
     """One row per record, oldest first; names and clinic ids only with ``identifiers``."""
     day = parse_since(since) if since is not None else None
     rows = []
     for r in store.records(status=status, since=day):
-        row: dict[str, Any] = {"id": r.id, "created": r.created, "status": r.status,
-                               "mode": r.mode, "answers": len(r.answers)}
+        row: dict[str, Any] = {
+            "id": r.id,
+            "created": r.created,
+            "status": r.status,
+            "mode": r.mode,
+            "answers": len(r.answers),
+        }
         if identifiers:
             row.update({k: r.answers.get(k, "") for k in IDENTIFIERS})
         rows.append(row)
     return rows
 
 
-def start_record(store: Store, mode: str, rules_dir: Path, templates_dir: Path,
-                 now: dt.datetime) -> Record:
+def start_record(
+    store: Store, mode: str, rules_dir: Path, templates_dir: Path, now: dt.datetime
+) -> Record:
     """A new empty record pointing at a stored copy of the definitions in use now."""
     key = store.keep_snapshot(take_snapshot(rules_dir, templates_dir))
     return new_record(mode, key, now)
 
 
-def add_record(store: Store, answers_file: Path, *, rules_dir: Path, templates_dir: Path,
-               cache_dir: Path | None, now: dt.datetime) -> Record:
+def add_record(
+    store: Store,
+    answers_file: Path,
+    *,
+    rules_dir: Path,
+    templates_dir: Path,
+    cache_dir: Path | None,
+    now: dt.datetime,
+) -> Record:
     """Check a complete answers file and store it as a complete record."""
     from screening.adapters.answers_file import read_answers
 
     defs = load_definitions(rules_dir, cache_dir)
-    answers: dict[str, AnswerValue] = read_answers(answers_file, defs.questionnaire,
-                                                   now.astimezone().date())
+    answers: dict[str, AnswerValue] = read_answers(
+        answers_file, defs.questionnaire, now.astimezone().date()
+    )
     record = start_record(store, "staff", rules_dir, templates_dir, now)
     record = with_answers(record, stored_form(answers), list(answers), now, status=COMPLETE)
     store.put(record)
     return record
 
 
-def export_records(store: Store, record_id: str | None, fallback_templates: Path) -> \
-        Iterator[dict[str, Any]]:
+def export_records(
+    store: Store, record_id: str | None, fallback_templates: Path
+) -> Iterator[dict[str, Any]]:
     """Answers and points of one record, or of every record when ``record_id`` is None."""
     chosen = store.records() if record_id is None else [store.get(record_id)]
     reprinter = Reprinter(store, fallback_templates)
@@ -77,14 +93,15 @@ def delete_record(store: Store, record_id: str, confirm: Confirm) -> int | None:
     return store.delete([record_id])
 
 
-def purge_records(store: Store, older_than: str, now: dt.datetime, confirm: Confirm) -> \
-        int | None:
+def purge_records(store: Store, older_than: str, now: dt.datetime, confirm: Confirm) -> int | None:
     """Delete every record created more than ``older_than`` (like 30d) before ``now``."""
     before = now - parse_age(older_than)
     count = store.count_before(before)
     if count == 0:
         return 0
-    if not confirm(f"Delete {count} record{'s' if count != 1 else ''} created before "
-                   f"{before.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC?"):
+    if not confirm(
+        f"Delete {count} record{'s' if count != 1 else ''} created before "
+        f"{before.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC?"
+    ):
         return None
     return store.purge(before)

@@ -18,14 +18,26 @@ from screening.core.records import Record, record_day
 from screening.core.summary import summarise, summary_data
 
 
-def make_summary(defs: Definitions, answers: Mapping[str, AnswerValue], fmt: Format,
-                 templates: Templates, today: dt.date) -> str:
+def make_summary(
+    defs: Definitions,
+    answers: Mapping[str, AnswerValue],
+    fmt: Format,
+    templates: Templates,
+    today: dt.date,
+) -> str:
     """The guarded summary document for these answers."""
     return render(summarise(defs, answers, today), fmt, templates)
 
 
-def summary_from_file(answers_file: Path, fmt: Format, *, rules_dir: Path,
-                      templates_dir: Path, cache_dir: Path | None, today: dt.date) -> str:
+def summary_from_file(
+    answers_file: Path,
+    fmt: Format,
+    *,
+    rules_dir: Path,
+    templates_dir: Path,
+    cache_dir: Path | None,
+    today: dt.date,
+) -> str:
     """Check a file of answers against the definitions and make its summary."""
     from screening.adapters.answers_file import read_answers
 
@@ -34,8 +46,9 @@ def summary_from_file(answers_file: Path, fmt: Format, *, rules_dir: Path,
     return make_summary(defs, given, fmt, templates_dir, today)
 
 
-def stored_definitions(store: Store, key: str, fallback_templates: Path) -> tuple[
-        Definitions, Templates]:
+def stored_definitions(
+    store: Store, key: str, fallback_templates: Path
+) -> tuple[Definitions, Templates]:
     """The definitions and templates a record was answered against."""
     snapshot = store.snapshot(key)
     # Records from schema 1 kept no templates: they print with today's.
@@ -51,10 +64,12 @@ class Reprinter:
     fallback_templates: Path
 
     def answers(self, record: Record) -> tuple[Definitions, Templates, dict[str, AnswerValue]]:
-        defs, templates = stored_definitions(self.store, record.definitions_hash,
-                                             self.fallback_templates)
-        answers, _ = validate_answers(defs.questionnaire, record.answers, record_day(record),
-                                      complete=False)
+        defs, templates = stored_definitions(
+            self.store, record.definitions_hash, self.fallback_templates
+        )
+        answers, _ = validate_answers(
+            defs.questionnaire, record.answers, record_day(record), complete=False
+        )
         return defs, templates, answers
 
     def summary(self, record: Record, fmt: Format) -> str:
@@ -66,11 +81,18 @@ class Reprinter:
     def export(self, record: Record) -> dict[str, Any]:
         defs, _, answers = self.answers(record)
         data = summary_data(summarise(defs, answers, record_day(record)))
-        return {"id": record.id, "created": record.created, "updated": record.updated,
-                "mode": record.mode, "status": record.status,
-                "definitions_hash": record.definitions_hash,
-                "answers": data["answers"], "points": data["points"],
-                "next_step": data["next_step"], "disclaimer": data["disclaimer"]}
+        return {
+            "id": record.id,
+            "created": record.created,
+            "updated": record.updated,
+            "mode": record.mode,
+            "status": record.status,
+            "definitions_hash": record.definitions_hash,
+            "answers": data["answers"],
+            "points": data["points"],
+            "next_step": data["next_step"],
+            "disclaimer": data["disclaimer"],
+        }
 
 
 def reprint(store: Store, record_id: str, fmt: Format, fallback_templates: Path) -> str:

@@ -23,7 +23,10 @@ class AnswerProblem:
 
 
 def accept(
-    qn: Questionnaire, q: Question, value: Any, answers: Mapping[str, AnswerValue],
+    qn: Questionnaire,
+    q: Question,
+    value: Any,
+    answers: Mapping[str, AnswerValue],
     today: dt.date,
 ) -> Result:
     """(the answer in its stored form, None) or (None, a message saying what is expected).
@@ -45,7 +48,8 @@ def applicable_questions(
 ) -> list[Question]:
     """The questions that apply, in order. Conditions only look at earlier questions."""
     return [
-        q for q in qn.questions
+        q
+        for q in qn.questions
         if (audience == "staff" or q.audience == "everyone") and is_asked(q, answers)
     ]
 
@@ -56,16 +60,21 @@ def validate_answers(
     """Stored answers and every problem. ``complete`` also requires each applicable required one."""
     problems = [
         AnswerProblem(str(key), "is not a question in this questionnaire")
-        for key in raw if qn.get(str(key)) is None
+        for key in raw
+        if qn.get(str(key)) is None
     ]
     answers: dict[str, AnswerValue] = {}
     for q in qn.questions:
         given = raw.get(q.id)
         if not is_asked(q, answers):
             if is_answered(given):
-                problems.append(AnswerProblem(
-                    q.id, "is answered, but its condition does not hold for the other answers "
-                          "(the question would not be asked)"))
+                problems.append(
+                    AnswerProblem(
+                        q.id,
+                        "is answered, but its condition does not hold for the other answers "
+                        "(the question would not be asked)",
+                    )
+                )
             continue
         value, message = accept(qn, q, given, answers, today)
         if message:

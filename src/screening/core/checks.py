@@ -54,8 +54,9 @@ def _check_questionnaire(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
                 yield Finding("questionnaire", (*at, "when", *path), f"{q.id}: {msg}")
         for j, c in enumerate(q.criteria):
             if c not in known_criteria:
-                yield Finding("questionnaire", (*at, "criteria", j),
-                              f"{q.id}: unknown criterion '{c}'")
+                yield Finding(
+                    "questionnaire", (*at, "criteria", j), f"{q.id}: unknown criterion '{c}'"
+                )
         for field, text in q.wording():
             hits = guard.find_decision_language(text)
             if hits:
@@ -66,25 +67,35 @@ def _check_questionnaire(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
         yield Finding("questionnaire", ("title",), guard.describe(hits))
 
 
-def _check_choice_source(q: Question, qn: Questionnaire, earlier: dict[str, Question],
-                         at: Path_) -> Iterator[Finding]:
+def _check_choice_source(
+    q: Question, qn: Questionnaire, earlier: dict[str, Question], at: Path_
+) -> Iterator[Finding]:
     inline = getattr(q, "choices", None)
     if inline is not None:
         yield from _check_choices(inline, (*at, "choices"), q.id)
     named = getattr(q, "choice_list", None)
     if named is not None and named not in qn.choice_lists:
-        yield Finding("questionnaire", (*at, "choice_list"),
-                      f"{q.id}: no choice list named '{named}' under choice_lists")
+        yield Finding(
+            "questionnaire",
+            (*at, "choice_list"),
+            f"{q.id}: no choice list named '{named}' under choice_lists",
+        )
     source_id = q.picks_from
     if source_id is None:
         return
     source = earlier.get(source_id)
     if source is None:
-        yield Finding("questionnaire", (*at, "choices_from"),
-                      f"{q.id}: choices_from '{source_id}' is not an earlier question")
+        yield Finding(
+            "questionnaire",
+            (*at, "choices_from"),
+            f"{q.id}: choices_from '{source_id}' is not an earlier question",
+        )
     elif source.widget != "many":
-        yield Finding("questionnaire", (*at, "choices_from"),
-                      f"{q.id}: choices_from '{source.id}' is not multiple choice")
+        yield Finding(
+            "questionnaire",
+            (*at, "choices_from"),
+            f"{q.id}: choices_from '{source.id}' is not multiple choice",
+        )
 
 
 def _check_choices(choices: list[Choice], at: Path_, owner: str) -> Iterator[Finding]:
@@ -97,15 +108,16 @@ def _check_choices(choices: list[Choice], at: Path_, owner: str) -> Iterator[Fin
             text = getattr(choice, field)
             hits = guard.find_decision_language(text) if text else []
             if hits:
-                yield Finding("questionnaire", (*at, j, field),
-                              f"{owner}: {guard.describe(hits)}")
+                yield Finding("questionnaire", (*at, j, field), f"{owner}: {guard.describe(hits)}")
 
 
 def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
-    for section, ids in (("sources", [s.id for s in rs.sources]),
-                         ("criteria", [c.id for c in rs.criteria]),
-                         ("categories", [c.id for c in rs.categories]),
-                         ("rules", [r.id for r in rs.rules])):
+    for section, ids in (
+        ("sources", [s.id for s in rs.sources]),
+        ("criteria", [c.id for c in rs.criteria]),
+        ("categories", [c.id for c in rs.categories]),
+        ("rules", [r.id for r in rs.rules]),
+    ):
         for i, dup in _repeats(ids):
             yield Finding("rules", (section, i, "id"), f"{section[:-1]} id '{dup}' repeats")
     sources = {s.id for s in rs.sources}
@@ -115,13 +127,13 @@ def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
         for field in ("title", "publisher"):
             hits = guard.find_decision_language(getattr(src, field))
             if hits:
-                yield Finding("rules", ("sources", i, field),
-                              f"{src.id}: {guard.describe(hits)}")
+                yield Finding("rules", ("sources", i, field), f"{src.id}: {guard.describe(hits)}")
     for i, crit in enumerate(rs.criteria):
         for j, s in enumerate(crit.sources):
             if s not in sources:
-                yield Finding("rules", ("criteria", i, "sources", j),
-                              f"{crit.id}: unknown source '{s}'")
+                yield Finding(
+                    "rules", ("criteria", i, "sources", j), f"{crit.id}: unknown source '{s}'"
+                )
     for i, cat in enumerate(rs.categories):
         hits = guard.find_decision_language(cat.title)
         if hits:
@@ -129,22 +141,26 @@ def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
     for i, rule in enumerate(rs.rules):
         at: Path_ = ("rules", i)
         if rule.category not in categories:
-            yield Finding("rules", (*at, "category"),
-                          f"rule {rule.id}: unknown category '{rule.category}'")
+            yield Finding(
+                "rules", (*at, "category"), f"rule {rule.id}: unknown category '{rule.category}'"
+            )
         for j, s in enumerate(rule.sources):
             if s not in sources:
                 yield Finding("rules", (*at, "sources", j), f"rule {rule.id}: unknown source '{s}'")
         for j, c in enumerate(rule.criteria):
             if c not in criteria:
-                yield Finding("rules", (*at, "criteria", j),
-                              f"rule {rule.id}: unknown criterion '{c}'")
+                yield Finding(
+                    "rules", (*at, "criteria", j), f"rule {rule.id}: unknown criterion '{c}'"
+                )
         for path, msg in check_condition(rule.when, qn):
             yield Finding("rules", (*at, "when", *path), f"rule {rule.id}: {msg}")
         for name in rule.quotes:
             if qn.get(name) is None:
-                yield Finding("rules", (*at, "note"),
-                              f"rule {rule.id}: note quotes '{{{name}}}', "
-                              "which is not a question id")
+                yield Finding(
+                    "rules",
+                    (*at, "note"),
+                    f"rule {rule.id}: note quotes '{{{name}}}', which is not a question id",
+                )
         hits = guard.find_decision_language(rule.note)
         if hits:
             yield Finding("rules", (*at, "note"), f"rule {rule.id}: note {guard.describe(hits)}")
@@ -152,8 +168,11 @@ def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
     covered |= {c for q in qn.questions for c in q.criteria}
     for i, crit in enumerate(rs.criteria):
         if crit.id not in covered:
-            yield Finding("rules", ("criteria", i, "id"),
-                          f"criterion {crit.id} is covered by no rule and no question")
+            yield Finding(
+                "rules",
+                ("criteria", i, "id"),
+                f"criterion {crit.id} is covered by no rule and no question",
+            )
 
 
 def check_condition(

@@ -21,8 +21,16 @@ AnswerValue = int | float | str | list[str] | dt.date
 Answers = Mapping[str, AnswerValue]
 
 Operator = Literal[
-    "answered", "equals", "one_of", "at_least", "at_most", "above", "below",
-    "includes_any", "includes_all", "includes_none",
+    "answered",
+    "equals",
+    "one_of",
+    "at_least",
+    "at_most",
+    "above",
+    "below",
+    "includes_any",
+    "includes_all",
+    "includes_none",
 ]
 OPERATORS: tuple[Operator, ...] = get_args(Operator)
 CHOICE_OPS: tuple[Operator, ...] = ("equals", "one_of")

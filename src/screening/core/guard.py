@@ -30,15 +30,19 @@ DECISION_PATTERNS: tuple[tuple[str, str], ...] = (
     (" fit", r"good fit|great fit|right fit"),
     ("appropriate", r"appropriate for"),
     ("should", r"should (?:not )?(?:start|receive|try|avoid|get|have|be treated|undergo)"),
-    ("benefit", r"(?:will|would|likely to|expected to|could|may|might) benefit"
-                r"|benefit(?:s|ed)? from"),
+    (
+        "benefit",
+        r"(?:will|would|likely to|expected to|could|may|might) benefit"
+        r"|benefit(?:s|ed)? from",
+    ),
     ("diagnos", r"diagnos\w*"),
     ("exclu", r"exclud\w*|exclusion"),
     ("match for", r"(?:is|are|not) (?:a )?(?:good |poor )?match for"),
 )
 
-_COMPILED = tuple((stem, re.compile(rf"\b(?:{pattern})\b", re.I))
-                  for stem, pattern in DECISION_PATTERNS)
+_COMPILED = tuple(
+    (stem, re.compile(rf"\b(?:{pattern})\b", re.I)) for stem, pattern in DECISION_PATTERNS
+)
 WINDOW = 40
 
 
@@ -62,8 +66,9 @@ def find_decision_language(text: str, allowed: Iterable[str] = ()) -> list[Hit]:
     """
     folded = fold(text)
     # Longest first, so a passage that contains a shorter one is blanked whole.
-    for passage in sorted({fold(a).strip() for a in allowed if a and a.strip()}, key=len,
-                          reverse=True):
+    for passage in sorted(
+        {fold(a).strip() for a in allowed if a and a.strip()}, key=len, reverse=True
+    ):
         folded = folded.replace(passage, " " * len(passage))
     lowered = folded.lower()
     found: dict[int, Hit] = {}

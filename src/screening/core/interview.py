@@ -112,26 +112,34 @@ class Interview:
             default = tuple(current) if isinstance(current, list) else ()
         hint = q.typing_hint() if q.widget == "typed" else ""
         return Prompt(
-            question_id=q.id, number=number, total=total,
+            question_id=q.id,
+            number=number,
+            total=total,
             text=q.text + (f"  {hint}" if hint else ""),
             help=" ".join(filter(None, (q.help, None if q.required else q.skip_hint))),
-            widget=q.widget, options=options, default=default, required=q.required,
+            widget=q.widget,
+            options=options,
+            default=default,
+            required=q.required,
         )
 
     def check(self, question_id: str, raw: str | Sequence[str]) -> str | None:
         """What is wrong with this input (a message for the person), or None."""
         return self._value(question_id, raw)[1]
 
-    def _value(self, question_id: str, raw: str | Sequence[str]) -> tuple[
-            AnswerValue | None, str | None]:
+    def _value(
+        self, question_id: str, raw: str | Sequence[str]
+    ) -> tuple[AnswerValue | None, str | None]:
         qn = self.defs.questionnaire
         q = qn[question_id]
         given: Any = list(raw) if not isinstance(raw, str) else raw
         if given in ("", [], SKIP):
             if not q.required:
                 return None, None
-            return None, "Pick at least one." if q.widget == "many" else \
-                "This question needs an answer."
+            return (
+                None,
+                "Pick at least one." if q.widget == "many" else "This question needs an answer.",
+            )
         if q.widget == "typed":
             given, problem = q.parse_typed(given)
             if problem:
@@ -161,8 +169,9 @@ class Interview:
         problem = self.answer(question_id, raw)
         if problem:
             return problem
-        self.answers, problems = validate_answers(self.defs.questionnaire, self.answers,
-                                                  self.today, complete=False)
+        self.answers, problems = validate_answers(
+            self.defs.questionnaire, self.answers, self.today, complete=False
+        )
         dropped = {p.question for p in problems}
         applicable = {q.id for q in self.applicable()}
         self.asked = [a for a in self.asked if a not in dropped and a in applicable]
@@ -171,13 +180,21 @@ class Interview:
     def review(self) -> list[ReviewRow]:
         """Every applicable question with its answer in the wording the person was shown."""
         qn = self.defs.questionnaire
-        return [ReviewRow(q.id, q.text, None if q.id not in self.answers else show_answer(
-                    qn, q.id, self.answers[q.id], self.today, short=False))
-                for q in self.applicable()]
+        return [
+            ReviewRow(
+                q.id,
+                q.text,
+                None
+                if q.id not in self.answers
+                else show_answer(qn, q.id, self.answers[q.id], self.today, short=False),
+            )
+            for q in self.applicable()
+        ]
 
 
-def prefill(defs: Definitions, raw: dict[str, Any], today: dt.date) -> tuple[
-        dict[str, AnswerValue], list[str]]:
+def prefill(
+    defs: Definitions, raw: dict[str, Any], today: dt.date
+) -> tuple[dict[str, AnswerValue], list[str]]:
     """Saved or given answers as the interview's starting point; bad ones are left to ask."""
     answers, _ = validate_answers(defs.questionnaire, raw, today, complete=False)
     return answers, list(answers)

@@ -46,8 +46,9 @@ class Questionnaire(_Strict):
         """The full choice list: inline, a shared list, or the source question's."""
         return question.list_choices(self, frozenset())
 
-    def context(self, question: Question, answers: Mapping[str, AnswerValue],
-                today: dt.date) -> AnswerContext:
+    def context(
+        self, question: Question, answers: Mapping[str, AnswerValue], today: dt.date
+    ) -> AnswerContext:
         """What checking or showing this question's answer needs, given the answers so far."""
         choices = self.choices_of(question)
         source = question.picks_from

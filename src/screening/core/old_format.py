@@ -31,21 +31,22 @@ def _questionnaire(tree: dict[str, Any]) -> Iterator[tuple[Path_, str]]:
         for j, choice in enumerate(choices if isinstance(choices, list) else []):
             if isinstance(choice, dict) and "text" not in choice and "label" in choice:
                 rename = "rename 'label' to 'text'" + (
-                    " and 'short' to 'label'" if "short" in choice else "")
-                yield (("questions", i, "choices", j),
-                       f"question {q.get('id')}: choice {choice.get('id')}: earlier format: "
-                       f"{rename} (text is what the patient reads, label what the clinician "
-                       "reads)")
-        yield from _conditions(q.get("when"), ("questions", i, "when"),
-                               f"question {q.get('id')}")
+                    " and 'short' to 'label'" if "short" in choice else ""
+                )
+                yield (
+                    ("questions", i, "choices", j),
+                    f"question {q.get('id')}: choice {choice.get('id')}: earlier format: "
+                    f"{rename} (text is what the patient reads, label what the clinician "
+                    "reads)",
+                )
+        yield from _conditions(q.get("when"), ("questions", i, "when"), f"question {q.get('id')}")
 
 
 def _rules(tree: dict[str, Any]) -> Iterator[tuple[Path_, str]]:
     rules = tree.get("rules")
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         if isinstance(rule, dict):
-            yield from _conditions(rule.get("when"), ("rules", i, "when"),
-                                   f"rule {rule.get('id')}")
+            yield from _conditions(rule.get("when"), ("rules", i, "when"), f"rule {rule.get('id')}")
 
 
 def _conditions(node: Any, at: Path_, owner: str) -> Iterator[tuple[Path_, str]]:
@@ -54,10 +55,12 @@ def _conditions(node: Any, at: Path_, owner: str) -> Iterator[tuple[Path_, str]]
             yield from _conditions(item, (*at, n), owner)
     elif isinstance(node, dict):
         if "not_equals" in node:
-            yield ((*at, "not_equals"),
-                   f"{owner}: earlier format: 'not_equals: X' is now "
-                   f"'not: {{question: {node.get('question')}, equals: X}}' (it also holds "
-                   "when the question is unanswered)")
+            yield (
+                (*at, "not_equals"),
+                f"{owner}: earlier format: 'not_equals: X' is now "
+                f"'not: {{question: {node.get('question')}, equals: X}}' (it also holds "
+                "when the question is unanswered)",
+            )
         for key in ("all", "any", "not"):
             if key in node:
                 yield from _conditions(node[key], (*at, key), owner)

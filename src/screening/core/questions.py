@@ -75,8 +75,9 @@ class _Strict(BaseModel):
 class Choice(_Strict):
     id: Id
     text: Text = Field(description="What the person reads.")
-    label: Text | None = Field(default=None, description="The clinician's name for it "
-                                                         "(default: the text).")
+    label: Text | None = Field(
+        default=None, description="The clinician's name for it (default: the text)."
+    )
     # Chosen alone: "prefer not to say" or "not sure" cannot stand beside another choice.
     exclusive: bool = False
 
@@ -179,8 +180,11 @@ class QuestionBase(_Strict):
 
     def wording(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Every text of the definition a person reads, with its path, for the guard."""
-        return [((f,), v) for f in ("label", "text", "help", "section", "invalid")
-                if (v := getattr(self, f))]
+        return [
+            ((f,), v)
+            for f in ("label", "text", "help", "section", "invalid")
+            if (v := getattr(self, f))
+        ]
 
 
 class TextQuestion(QuestionBase):
@@ -202,8 +206,16 @@ class TextQuestion(QuestionBase):
 
 
 _QUANTITY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-z.]*)\s*$", re.I)
-_ABBREVIATIONS = {"wk": "week", "wks": "week", "mo": "month", "mos": "month", "mth": "month",
-                  "mths": "month", "yr": "year", "yrs": "year"}
+_ABBREVIATIONS = {
+    "wk": "week",
+    "wks": "week",
+    "mo": "month",
+    "mos": "month",
+    "mth": "month",
+    "mths": "month",
+    "yr": "year",
+    "yrs": "year",
+}
 
 
 class NumberQuestion(QuestionBase):
@@ -213,8 +225,7 @@ class NumberQuestion(QuestionBase):
     unit: Text | None = None
     # Units a person may answer in, with how many stored units each is ("2 years" -> 24
     # months). A factor may be written as a fraction: weeks: 12/52.
-    input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Factor] | None \
-        = None
+    input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Factor] | None = None
 
     whole: ClassVar[bool] = False
 
@@ -239,13 +250,17 @@ class NumberQuestion(QuestionBase):
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         expected = self.invalid or f"Enter {self._kind()}{self._bounds()}."
-        if (isinstance(value, bool) or not isinstance(value, int | float)
-                or not math.isfinite(value)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             return None, expected
         if self.whole and not float(value).is_integer():
             return None, expected
         if (self.min is not None and value < self.min) or (
-                self.max is not None and value > self.max):
+            self.max is not None and value > self.max
+        ):
             return None, expected
         whole = self.whole or float(value).is_integer()
         return (int(value) if whole else float(value)), None
@@ -367,9 +382,13 @@ class DateQuestion(QuestionBase):
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         earliest, latest = _day(self.earliest, ctx.today), _day(self.latest, ctx.today)
-        span = "".join((f" not before {earliest.isoformat()}" if earliest else "",
-                        " and" if earliest and latest else "",
-                        f" not after {latest.isoformat()}" if latest else ""))
+        span = "".join(
+            (
+                f" not before {earliest.isoformat()}" if earliest else "",
+                " and" if earliest and latest else "",
+                f" not after {latest.isoformat()}" if latest else "",
+            )
+        )
         expected = self.invalid or f"Enter a date as YYYY-MM-DD{',' if span else ''}{span}."
         if isinstance(value, dt.datetime):
             value = value.date()
@@ -414,8 +433,10 @@ class ChoiceQuestion(QuestionBase):
 
     choices: list[Choice] | None = None
     choice_list: Id | None = Field(default=None, description="A list under choice_lists.")
-    choices_from: Id | None = Field(default=None, description="An earlier multiple-choice "
-                                    "question: offer what was picked there.")
+    choices_from: Id | None = Field(
+        default=None,
+        description="An earlier multiple-choice question: offer what was picked there.",
+    )
 
     operators: ClassVar[tuple[str, ...]] = CHOICE_OPS
 
@@ -423,8 +444,7 @@ class ChoiceQuestion(QuestionBase):
     def _one_source_of_choices(self) -> ChoiceQuestion:
         given = [self.choices, self.choice_list, self.choices_from]
         if sum(x is not None for x in given) != 1:
-            raise ValueError("a choice question needs one of choices, choice_list or "
-                             "choices_from")
+            raise ValueError("a choice question needs one of choices, choice_list or choices_from")
         return self
 
     @property
@@ -458,8 +478,10 @@ class ChoiceQuestion(QuestionBase):
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         if cmp.operator not in self.operators:
-            return (f"'{cmp.operator}' does not fit {self.type_name}-choice question "
-                    f"'{self.id}' (use {', '.join(self.operators)})")
+            return (
+                f"'{cmp.operator}' does not fit {self.type_name}-choice question "
+                f"'{self.id}' (use {', '.join(self.operators)})"
+            )
         values = cmp.value if isinstance(cmp.value, list) else [cmp.value]
         unknown = [v for v in values if v not in choice_ids]
         if unknown:
@@ -506,8 +528,10 @@ class MultiChoiceQuestion(ChoiceQuestion):
         for position, v in enumerate(value, start=1):
             if v not in ids:
                 if ctx.choices_from is not None and v in {c.id for c in ctx.choices}:
-                    return None, (f"item {position} was not chosen in {ctx.choices_from}; "
-                                  f"choose from: {', '.join(ids) or '(nothing chosen there)'}")
+                    return None, (
+                        f"item {position} was not chosen in {ctx.choices_from}; "
+                        f"choose from: {', '.join(ids) or '(nothing chosen there)'}"
+                    )
                 return None, self.invalid or f"item {position} is not one of: {', '.join(ids)}"
         chosen = [i for i in ids if i in set(value)]
         exclusive = [c for c in ctx.choices if c.exclusive and c.id in chosen]
@@ -539,7 +563,11 @@ Question = Annotated[
     ),
 ]
 QUESTION_KINDS: tuple[type[QuestionBase], ...] = (
-    TextQuestion, NumberQuestion, IntegerQuestion, DateQuestion, SingleChoiceQuestion,
+    TextQuestion,
+    NumberQuestion,
+    IntegerQuestion,
+    DateQuestion,
+    SingleChoiceQuestion,
     MultiChoiceQuestion,
 )
 

@@ -43,15 +43,33 @@ def new_record(mode: str, definitions_hash: str, now: dt.datetime) -> Record:
     """An empty in-progress record; its id starts with the local date and time."""
     stamp = utc_stamp(now)
     local = now.astimezone().strftime("%Y%m%d-%H%M%S")
-    return Record(id=f"{local}-{secrets.token_hex(3)}", created=stamp, updated=stamp, mode=mode,
-                  status=IN_PROGRESS, answers={}, asked=(), definitions_hash=definitions_hash)
+    return Record(
+        id=f"{local}-{secrets.token_hex(3)}",
+        created=stamp,
+        updated=stamp,
+        mode=mode,
+        status=IN_PROGRESS,
+        answers={},
+        asked=(),
+        definitions_hash=definitions_hash,
+    )
 
 
-def with_answers(record: Record, answers: Mapping[str, Any], asked: Sequence[str],
-                 now: dt.datetime, status: str | None = None) -> Record:
+def with_answers(
+    record: Record,
+    answers: Mapping[str, Any],
+    asked: Sequence[str],
+    now: dt.datetime,
+    status: str | None = None,
+) -> Record:
     """The record with these answers (already in stored form), saved at ``now``."""
-    return replace(record, answers=dict(answers), asked=tuple(asked), updated=utc_stamp(now),
-                   status=status or record.status)
+    return replace(
+        record,
+        answers=dict(answers),
+        asked=tuple(asked),
+        updated=utc_stamp(now),
+        status=status or record.status,
+    )
 
 
 def record_day(record: Record) -> dt.date:

@@ -27,8 +27,7 @@ class Point:
 def run_rules(defs: Definitions, answers: Mapping[str, AnswerValue]) -> list[Point]:
     """Points in category order, then rule order."""
     order = {c.id: i for i, c in enumerate(defs.ruleset.categories)}
-    points = [_point(rule, answers) for rule in defs.ruleset.rules
-              if evaluate(rule.when, answers)]
+    points = [_point(rule, answers) for rule in defs.ruleset.rules if evaluate(rule.when, answers)]
     return sorted(points, key=lambda p: order.get(p.category, len(order)))
 
 

@@ -21,7 +21,10 @@ class Snapshot:
     @property
     def hash(self) -> str:
         digest = hashlib.sha256()
-        for name, text in ((QUESTIONNAIRE_FILE, self.questionnaire), (RULES_FILE, self.rules),
-                           *self.templates):
+        for name, text in (
+            (QUESTIONNAIRE_FILE, self.questionnaire),
+            (RULES_FILE, self.rules),
+            *self.templates,
+        ):
             digest.update(name.encode() + b"\0" + text.encode() + b"\0")
         return digest.hexdigest()

@@ -82,8 +82,11 @@ def build_summary(
     prepared: dt.date,
 ) -> SummaryView:
     qn, rs = defs.questionnaire, defs.ruleset
-    shown = {q.id: show_answer(qn, q.id, answers[q.id], prepared)
-             for q in qn.questions if q.id in answers}
+    shown = {
+        q.id: show_answer(qn, q.id, answers[q.id], prepared)
+        for q in qn.questions
+        if q.id in answers
+    }
     numbers = _source_numbers(defs, points)
 
     def row(question_id: str) -> Row:
@@ -101,7 +104,8 @@ def build_summary(
                 source_ids=p.sources,
                 refs=tuple(sorted(numbers[s] for s in p.sources)),
             )
-            for p in points if p.category == cat.id
+            for p in points
+            if p.category == cat.id
         )
         if views:
             categories.append(CategoryView(cat.id, cat.title, views))
@@ -113,18 +117,19 @@ def build_summary(
         references=tuple((n, rs.citations[s]) for s, n in numbers.items()),
         next_step=NEXT_STEP,
         disclaimer=DISCLAIMER,
-        answers={k: clean_text(v) if isinstance(v, str) else v
-                 for k, v in stored_form(answers).items()},
-        typed_text=tuple(shown[q.id] for q in qn.questions
-                         if q.typed_by_person and q.id in shown),
+        answers={
+            k: clean_text(v) if isinstance(v, str) else v for k, v in stored_form(answers).items()
+        },
+        typed_text=tuple(shown[q.id] for q in qn.questions if q.typed_by_person and q.id in shown),
     )
 
 
 NOT_ANSWERED = "(not answered)"
 
 
-def show_answer(qn: Questionnaire, question_id: str, value: AnswerValue, today: dt.date,
-                *, short: bool = True) -> str:
+def show_answer(
+    qn: Questionnaire, question_id: str, value: AnswerValue, today: dt.date, *, short: bool = True
+) -> str:
     """An answer as a person reads it: the clinician's names (``short``) or the patient's."""
     q = qn[question_id]
     return q.show(value, qn.context(q, {}, today), short=short)
@@ -149,8 +154,9 @@ def _source_numbers(defs: Definitions, points: Sequence[Point]) -> dict[str, int
     return numbers
 
 
-def _sections(qn: Questionnaire, answers: Mapping[str, AnswerValue],
-              shown: Mapping[str, str]) -> tuple[Section, ...]:
+def _sections(
+    qn: Questionnaire, answers: Mapping[str, AnswerValue], shown: Mapping[str, str]
+) -> tuple[Section, ...]:
     sections: dict[str, tuple[list[Row], list[str]]] = {}
     asked = {q.id for q in applicable_questions(qn, answers)}
     for q in qn.questions:
@@ -179,12 +185,12 @@ def summary_data(view: SummaryView) -> dict[str, Any]:
                 "source_ids": list(p.source_ids),
                 "triggered_by": [r.id for r in p.triggered_by],
             }
-            for c in view.categories for p in c.points
+            for c in view.categories
+            for p in c.points
         ],
     }
 
 
-def summarise(defs: Definitions, answers: Mapping[str, AnswerValue], today: dt.date) -> \
-        SummaryView:
+def summarise(defs: Definitions, answers: Mapping[str, AnswerValue], today: dt.date) -> SummaryView:
     """Run the rules and build the view: everything a summary shows, in one call."""
     return build_summary(defs, answers, run_rules(defs, answers), today)
