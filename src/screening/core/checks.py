@@ -12,7 +12,7 @@ from typing import Literal
 
 from screening.core import guard
 from screening.core.conditions import Condition, comparisons
-from screening.core.models import Questionnaire, RuleSet
+from screening.core.models import Questionnaire, Rule, RuleSet
 from screening.core.questions import Choice, Question
 
 FileKind = Literal["questionnaire", "rules"]
@@ -70,15 +70,13 @@ def _check_questionnaire(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
 def _check_choice_source(
     q: Question, qn: Questionnaire, earlier: dict[str, Question], at: Path_
 ) -> Iterator[Finding]:
-    inline = getattr(q, "choices", None)
-    if inline is not None:
-        yield from _check_choices(inline, (*at, "choices"), q.id)
-    named = getattr(q, "choice_list", None)
-    if named is not None and named not in qn.choice_lists:
+    if q.inline_choices is not None:
+        yield from _check_choices(q.inline_choices, (*at, "choices"), q.id)
+    if q.choice_list_name is not None and q.choice_list_name not in qn.choice_lists:
         yield Finding(
             "questionnaire",
             (*at, "choice_list"),
-            f"{q.id}: no choice list named '{named}' under choice_lists",
+            f"{q.id}: no choice list named '{q.choice_list_name}' under choice_lists",
         )
     source_id = q.picks_from
     if source_id is None:
@@ -112,58 +110,17 @@ def _check_choices(choices: list[Choice], at: Path_, owner: str) -> Iterator[Fin
 
 
 def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
-    for section, ids in (
-        ("sources", [s.id for s in rs.sources]),
-        ("criteria", [c.id for c in rs.criteria]),
-        ("categories", [c.id for c in rs.categories]),
-        ("rules", [r.id for r in rs.rules]),
-    ):
-        for i, dup in _repeats(ids):
-            yield Finding("rules", (section, i, "id"), f"{section[:-1]} id '{dup}' repeats")
+    yield from _check_ids(rs)
+    yield from _check_wording(rs)
     sources = {s.id for s in rs.sources}
-    categories = {c.id for c in rs.categories}
-    criteria = {c.id for c in rs.criteria}
-    for i, src in enumerate(rs.sources):
-        for field in ("title", "publisher"):
-            hits = guard.find_decision_language(getattr(src, field))
-            if hits:
-                yield Finding("rules", ("sources", i, field), f"{src.id}: {guard.describe(hits)}")
     for i, crit in enumerate(rs.criteria):
         for j, s in enumerate(crit.sources):
             if s not in sources:
-                yield Finding(
-                    "rules", ("criteria", i, "sources", j), f"{crit.id}: unknown source '{s}'"
+                yield _rules_finding(
+                    ("criteria", i, "sources", j), crit.id, f"unknown source '{s}'"
                 )
-    for i, cat in enumerate(rs.categories):
-        hits = guard.find_decision_language(cat.title)
-        if hits:
-            yield Finding("rules", ("categories", i, "title"), f"{cat.id}: {guard.describe(hits)}")
     for i, rule in enumerate(rs.rules):
-        at: Path_ = ("rules", i)
-        if rule.category not in categories:
-            yield Finding(
-                "rules", (*at, "category"), f"rule {rule.id}: unknown category '{rule.category}'"
-            )
-        for j, s in enumerate(rule.sources):
-            if s not in sources:
-                yield Finding("rules", (*at, "sources", j), f"rule {rule.id}: unknown source '{s}'")
-        for j, c in enumerate(rule.criteria):
-            if c not in criteria:
-                yield Finding(
-                    "rules", (*at, "criteria", j), f"rule {rule.id}: unknown criterion '{c}'"
-                )
-        for path, msg in check_condition(rule.when, qn):
-            yield Finding("rules", (*at, "when", *path), f"rule {rule.id}: {msg}")
-        for name in rule.quotes:
-            if qn.get(name) is None:
-                yield Finding(
-                    "rules",
-                    (*at, "note"),
-                    f"rule {rule.id}: note quotes '{{{name}}}', which is not a question id",
-                )
-        hits = guard.find_decision_language(rule.note)
-        if hits:
-            yield Finding("rules", (*at, "note"), f"rule {rule.id}: note {guard.describe(hits)}")
+        yield from _check_rule(rule, ("rules", i), qn, rs)
     covered = {c for r in rs.rules for c in r.criteria}
     covered |= {c for q in qn.questions for c in q.criteria}
     for i, crit in enumerate(rs.criteria):
@@ -173,6 +130,60 @@ def _check_rules(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
                 ("criteria", i, "id"),
                 f"criterion {crit.id} is covered by no rule and no question",
             )
+
+
+def _rules_finding(at: Path_, owner: str, message: str) -> Finding:
+    return Finding("rules", at, f"{owner}: {message}")
+
+
+def _check_ids(rs: RuleSet) -> Iterator[Finding]:
+    sections: dict[str, list[str]] = {
+        "sources": [s.id for s in rs.sources],
+        "criteria": [c.id for c in rs.criteria],
+        "categories": [c.id for c in rs.categories],
+        "rules": [r.id for r in rs.rules],
+    }
+    for section, ids in sections.items():
+        for i, dup in _repeats(ids):
+            yield Finding("rules", (section, i, "id"), f"{section[:-1]} id '{dup}' repeats")
+
+
+def _check_wording(rs: RuleSet) -> Iterator[Finding]:
+    """Sources' titles and publishers and category titles are printed: guard them."""
+    texts = [
+        (("sources", i, f), s.id, getattr(s, f))
+        for i, s in enumerate(rs.sources)
+        for f in ("title", "publisher")
+    ]
+    texts += [(("categories", i, "title"), c.id, c.title) for i, c in enumerate(rs.categories)]
+    for at, owner, text in texts:
+        hits = guard.find_decision_language(text)
+        if hits:
+            yield _rules_finding(at, owner, guard.describe(hits))
+
+
+def _check_rule(rule: Rule, at: Path_, qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
+    owner = f"rule {rule.id}"
+    if rule.category not in {c.id for c in rs.categories}:
+        yield _rules_finding((*at, "category"), owner, f"unknown category '{rule.category}'")
+    sources = {s.id for s in rs.sources}
+    for j, s in enumerate(rule.sources):
+        if s not in sources:
+            yield _rules_finding((*at, "sources", j), owner, f"unknown source '{s}'")
+    criteria = {c.id for c in rs.criteria}
+    for j, c in enumerate(rule.criteria):
+        if c not in criteria:
+            yield _rules_finding((*at, "criteria", j), owner, f"unknown criterion '{c}'")
+    for path, msg in check_condition(rule.when, qn):
+        yield _rules_finding((*at, "when", *path), owner, msg)
+    for name in rule.quotes:
+        if qn.get(name) is None:
+            yield _rules_finding(
+                (*at, "note"), owner, f"note quotes '{{{name}}}', which is not a question id"
+            )
+    hits = guard.find_decision_language(rule.note)
+    if hits:
+        yield _rules_finding((*at, "note"), owner, f"note {guard.describe(hits)}")
 
 
 def check_condition(

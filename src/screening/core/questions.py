@@ -124,6 +124,16 @@ class QuestionBase(_Strict):
         """The earlier question whose picks this one offers, if any."""
         return None
 
+    @property
+    def inline_choices(self) -> list[Choice] | None:
+        """The choices written in the question itself, if any."""
+        return None
+
+    @property
+    def choice_list_name(self) -> str | None:
+        """The shared choice list the question names, if any."""
+        return None
+
     def list_choices(self, owner: ChoiceLists, seen: frozenset[str]) -> tuple[Choice, ...]:
         """The whole choice list (none, for a question that is not a choice)."""
         return ()
@@ -452,6 +462,14 @@ class ChoiceQuestion(QuestionBase):
         return self.choices_from
 
     @property
+    def inline_choices(self) -> list[Choice] | None:
+        return self.choices
+
+    @property
+    def choice_list_name(self) -> str | None:
+        return self.choice_list
+
+    @property
     def lists_choices(self) -> bool:
         return self.choices_from is None
 
@@ -492,14 +510,6 @@ class ChoiceQuestion(QuestionBase):
         if self.choice_list:
             return [f"choices: {self.choice_list}"]
         return [f"choices from {self.choices_from}"] if self.choices_from else []
-
-    def wording(self) -> list[tuple[tuple[str | int, ...], str]]:
-        texts = super().wording()
-        for j, choice in enumerate(self.choices or []):
-            texts.append((("choices", j, "text"), choice.text))
-            if choice.label:
-                texts.append((("choices", j, "label"), choice.label))
-        return texts
 
 
 class SingleChoiceQuestion(ChoiceQuestion):
