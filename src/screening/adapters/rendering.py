@@ -125,29 +125,15 @@ def environment(templates: Templates, fmt: Format) -> SandboxedEnvironment:
 
 
 def render(view: SummaryView, fmt: Format, templates: Templates) -> str:
-    """The summary as a document; raises DecisionLanguageError rather than emit a verdict."""
-    if fmt == "json":
-        out = json.dumps(summary_data(view), indent=2, ensure_ascii=False) + "\n"
-    else:
-        import jinja2
+    """The summary as a document; raises DecisionLanguageError rather than emit a verdict.
 
-        try:
-            template = environment(templates, fmt).get_template(TEMPLATES[fmt])
-            out = template.render(s=view)
-        except jinja2.TemplateSyntaxError as exc:
-            raise DefinitionError("template error", [_template_problem(templates, exc)]) from None
-        except jinja2.TemplateNotFound as exc:
-            raise DefinitionError(
-                "template missing", [Problem(_name(templates, str(exc.name)), "no such template")]
-            ) from None
-        except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
-            where = _name(templates, TEMPLATES[fmt])
-            raise DefinitionError(
-                "template error", [Problem(where, f"template failed: {type(exc).__name__}")]
-            ) from None
-    hits = guard.find_decision_language(
-        plain_text(out, fmt), allowed=(guard.DISCLAIMER, *view.typed_text)
-    )
+    The guard reads the same document made from the view's guarded twin, in which typed
+    answers are neutral markers: the tool's own words are judged, a person's are not.
+    """
+    out = _document(view, fmt, templates)
+    guarded = view.guarded or view
+    checked = out if guarded is view else _document(guarded, fmt, templates)
+    hits = guard.find_decision_language(plain_text(checked, fmt), allowed=(guard.DISCLAIMER,))
     if hits:
         raise DecisionLanguageError(
             "refused",
@@ -160,6 +146,27 @@ def render(view: SummaryView, fmt: Format, templates: Templates) -> str:
             ],
         )
     return out
+
+
+def _document(view: SummaryView, fmt: Format, templates: Templates) -> str:
+    if fmt == "json":
+        return json.dumps(summary_data(view), indent=2, ensure_ascii=False) + "\n"
+    import jinja2
+
+    try:
+        template = environment(templates, fmt).get_template(TEMPLATES[fmt])
+        return template.render(s=view)
+    except jinja2.TemplateSyntaxError as exc:
+        raise DefinitionError("template error", [_template_problem(templates, exc)]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise DefinitionError(
+            "template missing", [Problem(_name(templates, str(exc.name)), "no such template")]
+        ) from None
+    except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
+        where = _name(templates, TEMPLATES[fmt])
+        raise DefinitionError(
+            "template error", [Problem(where, f"template failed: {type(exc).__name__}")]
+        ) from None
 
 
 def plain_text(document: str, fmt: Format) -> str:

@@ -8,6 +8,7 @@ summary are checked against this list. Text a person typed is their data and is 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,7 +39,34 @@ DECISION_PATTERNS: tuple[tuple[str, str], ...] = (
     ("diagnos", r"diagnos\w*"),
     ("exclu", r"exclud\w*|exclusion"),
     ("match for", r"(?:is|are|not) (?:a )?(?:good |poor )?match for"),
+    ("criteri", r"meets? (?:the |all |these )?criteri(?:a|on)|met the criteri(?:a|on)"),
+    ("cleared", r"cleared (?:for|to)"),
+    ("offered", r"should (?:not )?be offered"),
+    ("ideal", r"ideal(?:ly)?"),
+    ("option", r"(?:good|great|best|right|ideal) (?:option|choice)"),
+    ("must not", r"must not"),
+    ("proceed", r"proceed(?:s|ed|ing)? (?:to|with)"),
 )
+
+# Letters from other scripts that look like Latin ones, as they would be read.
+_LOOKALIKES = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u04cf\u0501"
+    "\u0410\u0415\u041e\u0420\u0421\u0425\u0406\u0408\u0405\u041a\u041c\u041d\u0422"
+    "\u03bf\u03b1\u03b5\u03b9\u03ba\u03bd\u03c1\u03c4\u03c5\u03c7"
+    "\u039f\u0391\u0395\u0399\u039a\u039d\u03a1\u03a4\u03a5\u03a7\u0392\u0396\u0397",
+    "aeopcyxijsldAEOPCXIJSKMHToaeiknptuxOAEIKNPTYXBZH",
+)
+# Characters that show nothing, or nothing inside a word.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]"
+)
+# Four or more single letters with separators between them: "e-l-i-g-i-b-l-e", "e l i g".
+_SPACED = re.compile(r"(?<![^\W_])[^\W\d_](?:[\s\-_.*\u00b7\u2022/|]+[^\W\d_](?![^\W_])){3,}")
+_SEPARATORS = re.compile(r"[\s\-_.*\u00b7\u2022/|]+")
+# Markup that can sit inside a word: HTML tags, Markdown emphasis and code marks.
+_TAG = re.compile(r"<[^<>]*>")
+_EMPHASIS = re.compile(r"\*\*|__|[*_`~]")
 
 _COMPILED = tuple(
     (stem, re.compile(rf"\b(?:{pattern})\b", re.I)) for stem, pattern in DECISION_PATTERNS
@@ -59,11 +87,40 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def find_decision_language(text: str, allowed: Iterable[str] = ()) -> list[Hit]:
-    """Decision language in ``text``, ignoring the exact ``allowed`` passages.
+def readings(text: str) -> tuple[str, ...]:
+    """The ways a reader may see ``text``: Unicode compatibility forms folded (full-width
+    letters), look-alike letters as Latin, invisible characters gone, spaced-out letters
+    joined, and markup inside words removed (tags and emphasis marks dropped, and tags read
+    as spaces)."""
+    if (
+        text.isascii()
+        and not _SPACED.search(text)
+        and "<" not in text
+        and "*" not in text
+        and "_" not in text
+        and "`" not in text
+        and "~" not in text
+    ):
+        return (text,)  # the usual case: nothing to fold
+    plain = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_LOOKALIKES)
+    plain = _SPACED.sub(lambda m: _SEPARATORS.sub("", m.group(0)), plain)
+    unmarked = _EMPHASIS.sub("", _TAG.sub("", plain))
+    spaced = _EMPHASIS.sub("", _TAG.sub(" ", plain))
+    return tuple(dict.fromkeys((plain, unmarked, spaced)))
 
-    ``allowed`` holds what may stand as it is: the fixed disclaimer and text a person typed.
-    """
+
+def find_decision_language(text: str, allowed: Iterable[str] = ()) -> list[Hit]:
+    """Decision language in ``text`` however it is disguised, ignoring the exact ``allowed``
+    passages (the fixed disclaimer)."""
+    allowed = tuple(allowed)
+    found: dict[str, Hit] = {}
+    for reading in readings(text):
+        for hit in _find(reading, allowed):
+            found.setdefault(hit.words.lower(), hit)
+    return sorted(found.values(), key=lambda h: h.offset)
+
+
+def _find(text: str, allowed: tuple[str, ...]) -> list[Hit]:
     folded = fold(text)
     # Longest first, so a passage that contains a shorter one is blanked whole.
     for passage in sorted(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from screening.core.answers import applicable_questions, stored_form
@@ -65,6 +65,9 @@ class SummaryView:
     disclaimer: str
     answers: Mapping[str, Any]
     typed_text: tuple[str, ...]
+    # The same summary with every typed answer replaced by a neutral marker: the guard reads
+    # this one, so a person's own words neither stop a summary nor let a verdict through.
+    guarded: SummaryView | None = None
 
     @property
     def point_count(self) -> int:
@@ -191,6 +194,14 @@ def summary_data(view: SummaryView) -> dict[str, Any]:
     }
 
 
+TYPED_MARKER = "[typed text]"
+
+
 def summarise(defs: Definitions, answers: Mapping[str, AnswerValue], today: dt.date) -> SummaryView:
-    """Run the rules and build the view: everything a summary shows, in one call."""
-    return build_summary(defs, answers, run_rules(defs, answers), today)
+    """Run the rules and build the view, with its guarded twin: everything a summary shows."""
+    view = build_summary(defs, answers, run_rules(defs, answers), today)
+    typed = {q.id for q in defs.questionnaire.questions if q.typed_by_person and q.id in answers}
+    if not typed:
+        return replace(view, guarded=view)
+    masked = {k: TYPED_MARKER if k in typed else v for k, v in answers.items()}
+    return replace(view, guarded=build_summary(defs, masked, run_rules(defs, masked), today))
