@@ -6,6 +6,8 @@ before the next question is put, so nothing confirmed is lost.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
@@ -44,7 +46,7 @@ class TerminalInterview:
 
     def _ask(self, prompt: Prompt, apply: Callable[[str, str | Sequence[str]], str | None]) -> None:
         if prompt.help:
-            self.prompter.show(prompt.help, dim=True)
+            self.prompter.show(_fit(prompt.help), dim=True)
         while True:
             raw = self._guard(lambda: ask(self.prompter, prompt, self.interview.check))
             problem = apply(prompt.question_id, raw)
@@ -111,6 +113,12 @@ def ask(prompter: Prompter, prompt: Prompt, check: Check) -> str | list[str]:
     return prompter.text(
         prompt.text, default=str(prompt.default), validate=lambda typed: check(qid, typed)
     )
+
+
+def _fit(text: str) -> str:
+    """Wrap at word boundaries to the terminal's width, so no word is cut at the edge."""
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    return "\n".join(textwrap.fill(line, width) for line in text.splitlines())
 
 
 def _one_line(text: str, width: int = 60) -> str:
