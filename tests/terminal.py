@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pexpect
 
+from tests.conftest import child_env
+
 TIMEOUT = 20
 
 
 def interview_env(data: Path) -> dict[str, str]:
-    return {**{k: v for k, v in os.environ.items() if k != "SCREENING_DEBUG"},
-            "SCREENING_DATA_DIR": str(data), "TERM": "xterm", "NO_COLOR": "1",
-            # pexpect does not answer cursor-position requests; a real terminal does.
-            "PROMPT_TOOLKIT_NO_CPR": "1"}
+    """A child's environment (nothing SCREENING_* from the shell; data and the default store
+    under ``data``) for a plain terminal."""
+    return {
+        **child_env(data),
+        "TERM": "xterm",
+        "NO_COLOR": "1",
+        # pexpect does not answer cursor-position requests; a real terminal does.
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
 
 
 def spawn(args: list[str], env: dict[str, str]) -> pexpect.spawn:
-    return pexpect.spawn(sys.executable, ["-m", "screening", "interview", *args], env=env,
-                         encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120))
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "screening", "interview", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, 120),
+    )
 
 
 def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:

@@ -3,73 +3,105 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from screening import __version__
-from screening.cli import app
-from tests.conftest import SMALL_RULES, TESTS, WriteDefs
-
-runner = CliRunner()
-EXAMPLE = TESTS / "patients" / "staff_full.yaml"
+from screening.core import guard
+from tests.conftest import SMALL_RULES, TODAY, Cli, Clock, WriteDefs, child_env
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+def test_version(cli: Cli) -> None:
+    assert cli("--version") == (0, f"screening {__version__}\n", "")
 
 
-def test_version() -> None:
-    assert run("--version") == (0, f"screening {__version__}\n", "")
+def test_check_sums_up_the_definitions(cli: Cli, kinds_args: list[str]) -> None:
+    code, out, err = cli("check", *kinds_args)
+    assert (code, err) == (0, "")
+    assert out == (
+        f"OK: 13 questions, 5 rules, 2 sources, criteria C1, C2, C3 covered ({kinds_args[1]})\n"
+    )
 
 
-def test_check_packaged() -> None:
-    code, out, _ = run("check")
-    assert code == 0
-    assert out.startswith("OK: 19 questions,") and "C1, C2" in out and "C11 covered" in out
-
-
-def test_check_reports_each_problem_on_one_line(write_defs: WriteDefs) -> None:
-    folder = write_defs(rules=SMALL_RULES.replace("category: history", "category: nope")
-                        .replace("Pain for", "Eligible, pain for"))
-    code, out, err = run("check", "--rules", str(folder))
+def test_check_reports_each_problem_on_one_line(cli: Cli, write_defs: WriteDefs) -> None:
+    folder = write_defs(
+        rules=SMALL_RULES.replace("category: history", "category: nope").replace(
+            "Pain for", "Eligible, pain for"
+        )
+    )
+    code, out, err = cli("check", "--rules", str(folder))
     assert code == 2 and out == ""
-    lines = err.splitlines()
-    assert lines == [
+    assert err.splitlines() == [
         f"screening: {folder}/rules.yaml:9: rule long_pain: unknown category 'nope'",
         f"screening: {folder}/rules.yaml:11: rule long_pain: note uses decision language: "
         '"eligible"',
     ]
 
 
-def test_questions_lists_ids_types_and_choices() -> None:
-    code, out, _ = run("questions")
+def test_questions_lists_ids_types_and_choices(cli: Cli, kinds_dir: Path) -> None:
+    code, out, _ = cli("questions", "--rules", str(kinds_dir))
     assert code == 0
-    assert "pain_duration_months   number, 0..1200, months, required" in out
-    assert "not_enough_relief      multi, conditional, choices from prior_treatments" in out
-    assert "    postherpetic_neuralgia" in out
+    lines = out.splitlines()
+    assert lines[0] == "patient_name           text, staff only"
+    assert "pain_duration_months   number, 0..1200, months, required" in lines
+    assert "not_enough_relief      multi, conditional, choices from prior_treatments" in lines
+    assert "opioids_now            single, choices: yes_no_not_sure" in lines
+    assert "    crps                         Complex regional pain syndrome" in lines
+    assert "    not_sure                     Not sure" in lines
+    assert lines[-1] == "diastolic_bp           number, 30..160, mmHg, staff only"
 
 
 @pytest.mark.parametrize("fmt", ["text", "html", "md", "json"])
-def test_summary_to_file_is_owner_only(tmp_path: Path, fmt: str) -> None:
+def test_summary_to_file_is_owner_only(
+    cli: Cli, kinds_args: list[str], kinds_answers: Path, tmp_path: Path, fmt: str
+) -> None:
     target = tmp_path / f"out.{fmt}"
-    code, out, err = run("summary", "--answers", str(EXAMPLE), "--format", fmt,
-                         "--output", str(target))
-    assert code == 0 and out == "" and str(target) in err
+    code, out, err = cli(
+        "summary",
+        "--answers",
+        str(kinds_answers),
+        "--format",
+        fmt,
+        "--output",
+        str(target),
+        *kinds_args,
+    )
+    assert (code, out, err) == (0, "", f"Summary written to {target}\n")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert "Discuss with a specialist." in target.read_text()
+    written = target.read_text()
+    assert guard.NEXT_STEP in written and "Alex Example" in written
 
 
-def test_summary_to_stdout() -> None:
-    code, out, _ = run("summary", "--answers", str(EXAMPLE), "--format", "json")
+def test_summary_is_dated_by_the_clock(
+    cli: Cli, clock: Clock, kinds_args: list[str], kinds_answers: Path
+) -> None:
+    code, out, _ = cli("summary", "--answers", str(kinds_answers), *kinds_args)
     assert code == 0
-    assert json.loads(out)["next_step"] == "Discuss with a specialist."
+    assert out.startswith(f"Test clinic questionnaire, prepared {TODAY.isoformat()}\n")
+    assert "  Date of birth: 1971-11-21 (age 55)\n" in out
+    clock.advance(days=-1)  # the day before the birthday
+    out = cli("summary", "--answers", str(kinds_answers), *kinds_args).out
+    assert out.startswith("Test clinic questionnaire, prepared 2026-11-20\n")
+    assert "  Date of birth: 1971-11-21 (age 54)\n" in out
+
+
+def test_summary_to_stdout(
+    cli: Cli, clock: Clock, kinds_args: list[str], kinds_answers: Path
+) -> None:
+    code, out, _ = cli("summary", "--answers", str(kinds_answers), "--format", "json", *kinds_args)
+    assert code == 0
+    data = json.loads(out)
+    assert (data["next_step"], data["prepared"]) == (guard.NEXT_STEP, TODAY.isoformat())
+    assert [p["rule"] for p in data["points"]] == [
+        "long_pain",
+        "patient_note",
+        "opioids_now",
+        "blood_pressure_raised",
+    ]
 
 
 BAD = [
@@ -78,7 +110,7 @@ BAD = [
      "a.yaml:2: pain_intensity: Enter a whole number from 0 to 10."),
     ("a.yaml", "pain_duration_months: [12\n", "a.yaml:2: not valid YAML"),
     ("a.json", '{"pain_duration_months": 12,', "a.json:1: not valid JSON"),
-    ("a.json", '{"pain_duration_months": "twelve"}', "pain_duration_months: Enter how long"),
+    ("a.json", '{"pain_duration_months": "twelve"}', "pain_duration_months: Enter a number"),
     ("a.json", "[1, 2]", "a.json: must map question ids to answers"),
     ("a.yaml", "", "a.yaml: is empty"),
     ("a.yaml", "pain_intensity: 3\n", "pain_duration_months: is required but has no answer"),
@@ -89,60 +121,95 @@ BAD = [
      "not_enough_relief: is answered, but its condition does not hold"),
     ("a.yaml", "pain_duration_months: 3\nprior_treatments: [nsaids]\n"
      "not_enough_relief: [opioids]\n", "not_enough_relief: item 1 was not chosen"),
-    ("a.yaml", "pain_duration_months: 3\ncurrent_opioid_use: true\n",
-     "current_opioid_use: must be one of"),
+    ("a.yaml", "pain_duration_months: 3\nopioids_now: true\n", "opioids_now: must be one of"),
+    ("a.yaml", "pain_duration_months: 3\ndate_of_birth: 2026-11-22\n",
+     "a.yaml:2: date_of_birth: Enter a date as YYYY-MM-DD, not before 1900-01-01 and not after "
+     "2026-11-21."),
     ("a.yaml", "\xff\xfe", "is not UTF-8 text"),
-]
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "content", "words"), BAD)
-def test_bad_answers_file(tmp_path: Path, name: str, content: str, words: str) -> None:
+def test_bad_answers_file(
+    cli: Cli,
+    clock: Clock,
+    kinds_args: list[str],
+    tmp_path: Path,
+    name: str,
+    content: str,
+    words: str,
+) -> None:
     path = tmp_path / name
     path.write_bytes(content.encode("latin-1"))
     target = tmp_path / "summary.txt"
-    code, out, err = run("summary", "--answers", str(path), "--output", str(target))
+    code, out, err = cli("summary", "--answers", str(path), "--output", str(target), *kinds_args)
     assert code == 2, err
     assert words in err
     assert "Traceback" not in err and out == ""
     assert not target.exists()
 
 
-def test_missing_answers_file_and_bad_format(tmp_path: Path) -> None:
-    code, _, err = run("summary", "--answers", str(tmp_path / "nope.yaml"))
+def test_missing_answers_file_and_bad_format(
+    cli: Cli, kinds_args: list[str], kinds_answers: Path, tmp_path: Path
+) -> None:
+    code, _, err = cli("summary", "--answers", str(tmp_path / "nope.yaml"), *kinds_args)
     assert (code, err) == (2, f"screening: {tmp_path}/nope.yaml: no such file\n")
-    code, _, err = run("summary", "--answers", str(EXAMPLE), "--format", "pdf")
+    code, _, err = cli("summary", "--answers", str(kinds_answers), "--format", "pdf")
     assert code == 2 and "Invalid value for '--format'" in err
     assert "'pdf' is not one of 'text', 'html', 'md', 'json'" in err
 
 
-def test_error_messages_never_show_answers(tmp_path: Path) -> None:
+def test_error_messages_never_show_answers(cli: Cli, kinds_args: list[str], tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    path.write_text("pain_duration_months: 3\npatient_name: Zebedee Quinlan\n"
-                    "current_opioid_use: Zebedee\ndate_of_birth: Zebedee\n")
-    code, out, err = run("summary", "--answers", str(path))
-    assert code == 2 and "Zebedee" not in err + out
+    path.write_text(
+        "pain_duration_months: 3\npatient_name: Zebedee Quinlan\n"
+        "opioids_now: Zebedee\ndate_of_birth: Zebedee\n"
+    )
+    code, out, err = cli("summary", "--answers", str(path), *kinds_args)
+    assert code == 2
+    # Both bad answers were looked at and reported, by question, without their value.
+    assert "a.yaml:3: opioids_now: must be one of" in err
+    assert "a.yaml:4: date_of_birth: Enter a date" in err
+    assert "Zebedee" not in err + out
 
 
-def test_broken_rules_folder_stops_summary(write_defs: WriteDefs, tmp_path: Path) -> None:
+def test_broken_rules_folder_stops_summary(
+    cli: Cli, write_defs: WriteDefs, kinds_answers: Path
+) -> None:
     folder = write_defs(rules=SMALL_RULES.replace("year: 2020", "year: twenty"))
-    code, _, err = run("summary", "--answers", str(EXAMPLE), "--rules", str(folder))
+    code, _, err = cli("summary", "--answers", str(kinds_answers), "--rules", str(folder))
     assert code == 2 and "rules.yaml:2: source src: year" in err
 
 
-def test_unwritable_output(tmp_path: Path) -> None:
-    code, _, err = run("summary", "--answers", str(EXAMPLE), "--output",
-                       str(tmp_path / "no" / "such" / "dir.txt"))
+def test_unwritable_output(
+    cli: Cli, kinds_args: list[str], kinds_answers: Path, tmp_path: Path
+) -> None:
+    code, _, err = cli(
+        "summary",
+        "--answers",
+        str(kinds_answers),
+        "--output",
+        str(tmp_path / "no" / "such" / "dir.txt"),
+        *kinds_args,
+    )
     assert code == 2 and "does not exist" in err
 
 
-def test_python_dash_m_and_no_traceback_from_a_real_process(tmp_path: Path) -> None:
+def test_python_dash_m_and_no_traceback_from_a_real_process(
+    kinds_args: list[str], tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("pain_duration_months: -4\n")
-    env = {k: v for k, v in os.environ.items() if k != "SCREENING_DEBUG"}
-    proc = subprocess.run([sys.executable, "-m", "screening", "summary", "--answers", str(bad)],
-                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "screening", "summary", "--answers", str(bad), *kinds_args],
+        capture_output=True,
+        text=True,
+        env=child_env(tmp_path / "data"),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     assert proc.returncode == 2
-    assert proc.stderr.strip() == (f"screening: {bad}:1: pain_duration_months: Enter how long "
-                                   "you have had the pain, as a number that is 0 or more.")
+    assert proc.stderr.strip() == (
+        f"screening: {bad}:1: pain_duration_months: Enter a number from 0 to 1200."
+    )
     assert proc.stdout == ""

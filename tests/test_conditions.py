@@ -43,14 +43,22 @@ CASES = [
     # ...and `not` turns that round: the one negation holds for an unanswered question.
     ({"not": {"question": "missing", "equals": "yes"}}, True),
     ({"not": {"question": "missing", "below": 3}}, True),
-    ({"all": [{"question": "months", "at_least": 3}, {"question": "opioid", "equals": "yes"}]},
-     True),
-    ({"all": [{"question": "months", "at_least": 3}, {"question": "opioid", "equals": "no"}]},
-     False),
-    ({"any": [{"question": "months", "above": 100}, {"question": "opioid", "equals": "yes"}]},
-     True),
-    ({"any": [{"question": "months", "above": 100}, {"question": "opioid", "equals": "no"}]},
-     False),
+    (
+        {"all": [{"question": "months", "at_least": 3}, {"question": "opioid", "equals": "yes"}]},
+        True,
+    ),
+    (
+        {"all": [{"question": "months", "at_least": 3}, {"question": "opioid", "equals": "no"}]},
+        False,
+    ),
+    (
+        {"any": [{"question": "months", "above": 100}, {"question": "opioid", "equals": "yes"}]},
+        True,
+    ),
+    (
+        {"any": [{"question": "months", "above": 100}, {"question": "opioid", "equals": "no"}]},
+        False,
+    ),
 ]
 
 
@@ -59,23 +67,30 @@ def test_condition_forms(raw: dict[str, Any], expected: bool) -> None:
     assert evaluate(parse.validate_python(raw), ANSWERS) is expected
 
 
-@pytest.mark.parametrize("raw", [
-    {"question": "months"},
-    {"question": "months", "at_least": 3, "below": 6},
-    {"question": "months", "between": [3, 6]},
-    {"all": []},
-    "months > 3",
-    {"not": [{"question": "months", "answered": True}]},
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"question": "months"},
+        {"question": "months", "at_least": 3, "below": 6},
+        {"question": "months", "between": [3, 6]},
+        {"all": []},
+        "months > 3",
+        {"not": [{"question": "months", "answered": True}]},
+    ],
+)
 def test_malformed_conditions_are_refused(raw: Any) -> None:
     with pytest.raises(ValidationError):
         parse.validate_python(raw)
 
 
 def test_referenced_questions_in_order_once() -> None:
-    cond = parse.validate_python({"any": [
-        {"question": "b", "answered": True},
-        {"not": {"question": "a", "answered": True}},
-        {"question": "b", "answered": False},
-    ]})
+    cond = parse.validate_python(
+        {
+            "any": [
+                {"question": "b", "answered": True},
+                {"not": {"question": "a", "answered": True}},
+                {"question": "b", "answered": False},
+            ]
+        }
+    )
     assert referenced_questions(cond) == ["b", "a"]

@@ -4,34 +4,64 @@ from __future__ import annotations
 
 import pytest
 
-from screening.adapters import locations as resources
-from screening.core import guard
 from screening.adapters.definition_files import inspect_definitions
+from screening.adapters.rendering import TEMPLATES, Format, check_templates, render
+from screening.core import guard
 from screening.core.errors import DecisionLanguageError
 from screening.core.models import Definitions
-from screening.adapters.rendering import FORMATS, check_templates, render
 from screening.core.summary import summarise as summary_view
-from tests.conftest import SMALL_RULES, TODAY, WriteDefs
+from tests.conftest import SMALL_RULES, SMALL_TEMPLATES, TODAY, WriteDefs, WriteTemplates
 
 
-@pytest.mark.parametrize("text", [
-    "The patient is eligible.", "Ineligible at present", "She qualifies.", "qualified for care",
-    "A good candidate", "suitable", "Unsuitable", "We recommend infusions", "recommended",
-    "approved", "Ketamine is contraindicated", "indicated", "This rules out CRPS",
-    "ruled out", "rule out", "a good fit", "appropriate for ketamine", "should start today",
-    "should receive infusions", "should try it", "should avoid it", "will benefit",
-    "likely to benefit", "may benefit from", "diagnosis of CRPS", "We diagnose", "excluded",
-    "likely to\n   benefit",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The patient is eligible.",
+        "Ineligible at present",
+        "She qualifies.",
+        "qualified for care",
+        "A good candidate",
+        "suitable",
+        "Unsuitable",
+        "We recommend infusions",
+        "recommended",
+        "approved",
+        "Ketamine is contraindicated",
+        "indicated",
+        "This rules out CRPS",
+        "ruled out",
+        "rule out",
+        "a good fit",
+        "appropriate for ketamine",
+        "should start today",
+        "should receive infusions",
+        "should try it",
+        "should avoid it",
+        "will benefit",
+        "likely to benefit",
+        "may benefit from",
+        "diagnosis of CRPS",
+        "We diagnose",
+        "excluded",
+        "likely to\n   benefit",
+    ],
+)
 def test_decision_language_is_found(text: str) -> None:
     assert guard.find_decision_language(text)
 
 
-@pytest.mark.parametrize("text", [
-    "Discuss with a specialist.", "Pain reported for 30 months.", "The articles name CRPS.",
-    "Benefits of ketamine therapy", "a reason for caution", "weighed case by case",
-    guard.DISCLAIMER,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Discuss with a specialist.",
+        "Pain reported for 30 months.",
+        "The articles name CRPS.",
+        "Benefits of ketamine therapy",
+        "a reason for caution",
+        "weighed case by case",
+        guard.DISCLAIMER,
+    ],
+)
 def test_plain_points_pass(text: str) -> None:
     assert not guard.find_decision_language(text, allowed=(guard.DISCLAIMER,))
 
@@ -42,39 +72,32 @@ def test_typed_text_is_not_judged_but_nothing_else_hides_behind_it() -> None:
     assert guard.find_decision_language(f"Note: {typed}. Also eligible.", allowed=(typed,))
 
 
-def test_packaged_definitions_and_templates_pass() -> None:
-    _, problems = inspect_definitions(resources.rules_dir())
-    assert problems == []
-    assert check_templates(resources.templates_dir()) == []
-
-
 def test_rule_note_saying_eligible_is_rejected(write_defs: WriteDefs) -> None:
-    folder = write_defs(rules=SMALL_RULES.replace("Pain for {pain_duration_months}.",
-                                                  "Patient is eligible for ketamine."))
+    folder = write_defs(
+        rules=SMALL_RULES.replace(
+            "Pain for {pain_duration_months}.", "Patient is eligible for ketamine."
+        )
+    )
     _, problems = inspect_definitions(folder)
-    assert [p.message for p in problems] == ['rule long_pain: note uses decision language: '
-                                             '"eligible"']
+    assert [p.message for p in problems] == [
+        'rule long_pain: note uses decision language: "eligible"'
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["text", "html", "md"])
 def test_template_with_verdict_is_refused_at_check_and_at_render(
-    tmp_path: object, defs: Definitions, fmt: str
+    write_templates: WriteTemplates, kinds: Definitions, fmt: Format
 ) -> None:
-    from pathlib import Path
-
-    assert isinstance(tmp_path, Path)
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    for f in FORMATS:
-        if f == "json":
-            continue
-        src = (resources.templates_dir() / f"summary.{ {'text': 'txt'}.get(f, f)}.j2").read_text()
-        if f == fmt:
-            src = src.replace("{{ s.next_step }}", "You are a suitable candidate.")
-        (folder / f"summary.{ {'text': 'txt'}.get(f, f)}.j2").write_text(src)
+    name = TEMPLATES[fmt]
+    verdict = SMALL_TEMPLATES[name].replace("{{ s.next_step }}", "You are a suitable candidate.")
+    assert verdict != SMALL_TEMPLATES[name]
+    folder = write_templates(**{name: verdict})
     problems = check_templates(folder)
-    assert len(problems) == 1 and '"candidate", "suitable"' in problems[0].message
-    view = summary_view(defs, {"pain_duration_months": 12}, TODAY)
+    assert [p.message for p in problems] == ['uses decision language: "candidate", "suitable"']
+    assert problems[0].where.startswith(f"{folder / name}:")
+    view = summary_view(kinds, {"pain_duration_months": 12}, TODAY)
     with pytest.raises(DecisionLanguageError) as err:
-        render(view, fmt, folder)  # type: ignore[arg-type]
+        render(view, fmt, folder)
     assert "not written" in err.value.lines()[0]
+    for other in set(TEMPLATES) - {fmt}:
+        assert guard.NEXT_STEP in render(view, other, folder)

@@ -3,17 +3,13 @@ or a clinic writes them; a person's own words never stop a summary nor shield a 
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from screening.adapters import locations
 from screening.adapters.definition_files import inspect_definitions, load_definitions
 from screening.adapters.rendering import FORMATS, Format, check_templates, render
 from screening.core.errors import DecisionLanguageError
 from screening.core.summary import summarise
-from tests.conftest import SMALL_RULES, TODAY, WriteDefs
+from tests.conftest import SMALL_RULES, TODAY, WriteDefs, WriteTemplates
 
 TRICKS = [
     "The patient is \u0435ligible.",  # a Cyrillic e
@@ -52,9 +48,8 @@ def test_refused_in_a_source_field(write_defs: WriteDefs, trick: str) -> None:
 
 
 @pytest.mark.parametrize("trick", TRICKS)
-def test_refused_in_a_template(tmp_path: Path, trick: str) -> None:
-    templates = tmp_path / "templates"
-    shutil.copytree(locations.templates_dir(), templates)
+def test_refused_in_a_template(write_templates: WriteTemplates, trick: str) -> None:
+    templates = write_templates()
     page = templates / "summary.html.j2"
     lines = page.read_text().splitlines()
     lines.insert(3, trick)
@@ -84,18 +79,19 @@ NOTE_RULES = (
         "e-l-i-g-i-b-l-e, **ideal**, cleared for it",
     ],
 )
-def test_typed_words_never_stop_a_summary(write_defs: WriteDefs, fmt: Format, typed: str) -> None:
+def test_typed_words_never_stop_a_summary(
+    write_defs: WriteDefs, write_templates: WriteTemplates, fmt: Format, typed: str
+) -> None:
     defs = load_definitions(write_defs(rules=NOTE_RULES))
     view = summarise(defs, {"pain_duration_months": 12, "notes": typed}, TODAY)
-    out = render(view, fmt, locations.templates_dir())
+    out = render(view, fmt, write_templates())
     assert "Discuss with a specialist." in out
 
 
 def test_typed_words_do_not_shield_a_verdict_in_a_template(
-    write_defs: WriteDefs, tmp_path: Path
+    write_defs: WriteDefs, write_templates: WriteTemplates
 ) -> None:
-    templates = tmp_path / "templates"
-    shutil.copytree(locations.templates_dir(), templates)
+    templates = write_templates()
     page = templates / "summary.txt.j2"
     page.write_text(page.read_text() + "{% if s.answers %}The patient is eligible.{% endif %}\n")
     defs = load_definitions(write_defs(rules=NOTE_RULES))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -12,14 +12,13 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 
-from screening.core.conditions import AnswerValue
-from screening.adapters.definition_files import load_definitions
+from screening.adapters.prompts import PlainPrompter, QuestionaryPrompter
 from screening.adapters.terminal import TerminalInterview
+from screening.core.conditions import AnswerValue
 from screening.core.errors import InputEnded, InterviewStopped
 from screening.core.interview import Interview, Mode
 from screening.core.models import Definitions
-from screening.adapters.prompts import PlainPrompter, QuestionaryPrompter
-from tests.conftest import TODAY, WriteDefs
+from tests.conftest import TODAY
 
 ENTER, DOWN, UP, SPACE, CTRL_C, CTRL_D = "\r", "\x1b[B", "\x1b[A", " ", "\x03", "\x04"
 
@@ -39,8 +38,8 @@ class Saves:
     def __init__(self) -> None:
         self.calls: list[tuple[dict[str, AnswerValue], list[str]]] = []
 
-    def __call__(self, answers: dict[str, AnswerValue], asked: list[str]) -> None:
-        self.calls.append((answers, asked))
+    def __call__(self, answers: Mapping[str, AnswerValue], asked: Sequence[str]) -> None:
+        self.calls.append((dict(answers), list(asked)))
 
 
 @pytest.fixture
@@ -49,13 +48,9 @@ def pipe() -> Iterator[PipeInput]:
         yield inp
 
 
-@pytest.fixture
-def small(write_defs: WriteDefs) -> Definitions:
-    return load_definitions(write_defs())
-
-
-def run(defs: Definitions, pipe: PipeInput, keys: str, mode: Mode = "staff",
-        **start: Any) -> tuple[dict[str, AnswerValue], Recording, Saves]:
+def run(
+    defs: Definitions, pipe: PipeInput, keys: str, mode: Mode = "staff", **start: Any
+) -> tuple[dict[str, AnswerValue], Recording, Saves]:
     prompter, saves = Recording(pipe), Saves()
     pipe.send_text(keys)
     interview = Interview(defs, mode=mode, today=TODAY, **start)
@@ -65,41 +60,35 @@ def run(defs: Definitions, pipe: PipeInput, keys: str, mode: Mode = "staff",
 FINISH = ENTER + ENTER  # review: "Everything is right" is first; then confirm
 
 
-def test_every_prompt_type_in_staff_mode(defs: Definitions, pipe: PipeInput) -> None:
+def test_every_prompt_type_in_staff_mode(kinds: Definitions, pipe: PipeInput) -> None:
     keys = "".join([
         "Alex Example" + ENTER,                 # text
         "DEMO-1" + ENTER,
         "1971-04-12" + ENTER,                   # date
         "low back" + ENTER,
-        "2 years" + ENTER,                      # number with unit
+        "2 years" + ENTER,                      # number with a unit
         "7" + ENTER,                            # 0-10 scale
-        SPACE + DOWN + SPACE + ENTER,           # multi: mobility, sleep
-        DOWN + SPACE + ENTER,                   # conditions: crps
+        SPACE + DOWN + SPACE + ENTER,           # multi: crps, migraine
         SPACE + DOWN + SPACE + ENTER,           # prior: nsaids, opioids
         DOWN + SPACE + ENTER,                   # not enough relief: opioids
         UP * 3 + ENTER,                         # single: yes (the cursor starts on skip)
-        "tramadol 50 mg" + ENTER,
-        DOWN * 6 + SPACE + ENTER,               # mental health: prefer not to say
-        SPACE + ENTER,                          # health flags: high blood pressure
         ENTER,                                  # notes: skipped
-        "146" + ENTER, "92" + ENTER, "84" + ENTER, "97" + ENTER,
+        "146" + ENTER, "92" + ENTER,
         FINISH,
-    ])
-    answers, prompter, saves = run(defs, pipe, keys)
+    ])  # fmt: skip
+    answers, prompter, saves = run(kinds, pipe, keys)
     assert answers == {
         "patient_name": "Alex Example", "patient_id": "DEMO-1",
         "date_of_birth": dt.date(1971, 4, 12), "pain_location": "low back",
-        "pain_duration_months": 24, "pain_intensity": 7, "daily_impact": ["mobility", "sleep"],
-        "conditions": ["crps"], "prior_treatments": ["nsaids", "opioids"],
-        "not_enough_relief": ["opioids"], "current_opioid_use": "yes",
-        "current_medications": "tramadol 50 mg", "mental_health": ["prefer_not_to_say"],
-        "health_flags": ["high_blood_pressure"], "systolic_bp": 146, "diastolic_bp": 92,
-        "heart_rate": 84, "oxygen_saturation": 97,
-    }
-    assert len(saves.calls) == 19  # one save per question asked
+        "pain_duration_months": 24, "pain_intensity": 7, "conditions": ["crps", "migraine"],
+        "prior_treatments": ["nsaids", "opioids"], "not_enough_relief": ["opioids"],
+        "opioids_now": "yes", "systolic_bp": 146, "diastolic_bp": 92,
+    }  # fmt: skip
+    assert len(saves.calls) == 13  # one save per question asked
     assert saves.calls[4][0]["pain_duration_months"] == 24
-    assert "Question 1 of 18" in prompter.shown
-    assert "Question 10 of 19" in prompter.shown  # the branch opened by prior treatments
+    assert "pain_intensity" not in saves.calls[4][0]  # saved before the next question
+    assert "Question 1 of 12" in prompter.shown
+    assert "Question 9 of 13" in prompter.shown  # the branch opened by prior treatments
 
 
 def test_refused_answer_is_asked_again(small: Definitions, pipe: PipeInput) -> None:
@@ -113,7 +102,10 @@ def test_skip_logic_both_ways(small: Definitions, pipe: PipeInput) -> None:
     answers, prompter, _ = run(small, pipe, "5" + ENTER + ENTER + ENTER + FINISH)
     assert answers == {"pain_duration_months": 5}
     assert [s for s in prompter.shown if s.startswith("Question")] == [
-        "Question 1 of 3", "Question 2 of 3", "Question 3 of 3"]
+        "Question 1 of 3",
+        "Question 2 of 3",
+        "Question 3 of 3",
+    ]
 
 
 def test_branch_counts_honestly(small: Definitions, pipe: PipeInput) -> None:
@@ -121,28 +113,61 @@ def test_branch_counts_honestly(small: Definitions, pipe: PipeInput) -> None:
     answers, prompter, _ = run(small, pipe, keys)
     assert answers["not_enough_relief"] == ["nsaids"]
     assert [s for s in prompter.shown if s.startswith("Question")] == [
-        "Question 1 of 3", "Question 2 of 3", "Question 3 of 4", "Question 4 of 4"]
+        "Question 1 of 3",
+        "Question 2 of 3",
+        "Question 3 of 4",
+        "Question 4 of 4",
+    ]
 
 
 def test_review_change_opens_a_branch(small: Definitions, pipe: PipeInput) -> None:
-    keys = ("5" + ENTER + ENTER + ENTER        # duration, no treatments, no note
-            + DOWN * 2 + ENTER                 # review: change treatments
-            + SPACE + DOWN + SPACE + ENTER     # nsaids and opioids
-            + DOWN + SPACE + ENTER             # newly asked: not enough relief -> opioids
-            + FINISH)
+    keys = (
+        "5"
+        + ENTER
+        + ENTER
+        + ENTER  # duration, no treatments, no note
+        + DOWN * 2
+        + ENTER  # review: change treatments
+        + SPACE
+        + DOWN
+        + SPACE
+        + ENTER  # nsaids and opioids
+        + DOWN
+        + SPACE
+        + ENTER  # newly asked: not enough relief -> opioids
+        + FINISH
+    )
     answers, _, saves = run(small, pipe, keys)
-    assert answers == {"pain_duration_months": 5, "prior_treatments": ["nsaids", "opioids"],
-                       "not_enough_relief": ["opioids"]}
+    assert answers == {
+        "pain_duration_months": 5,
+        "prior_treatments": ["nsaids", "opioids"],
+        "not_enough_relief": ["opioids"],
+    }
     assert saves.calls[-1][0] == answers
 
 
 def test_review_change_closes_a_branch_and_keeps_the_old_answer_as_default(
     small: Definitions, pipe: PipeInput
 ) -> None:
-    keys = ("5" + ENTER + SPACE + ENTER + SPACE + ENTER + ENTER
-            + DOWN + ENTER + "\b" + "8" + ENTER  # change duration: default "5" edited to 8
-            + DOWN * 2 + ENTER + SPACE + ENTER    # change treatments: untick nsaids
-            + FINISH)
+    keys = (
+        "5"
+        + ENTER
+        + SPACE
+        + ENTER
+        + SPACE
+        + ENTER
+        + ENTER
+        + DOWN
+        + ENTER
+        + "\b"
+        + "8"
+        + ENTER  # change duration: default "5" edited to 8
+        + DOWN * 2
+        + ENTER
+        + SPACE
+        + ENTER  # change treatments: untick nsaids
+        + FINISH
+    )
     answers, _, _ = run(small, pipe, keys)
     assert answers == {"pain_duration_months": 8}
 
@@ -157,8 +182,13 @@ def test_ctrl_c_then_stop_keeps_answers_and_resume_continues(
     answers, asked = saves.calls[-1]
     assert answers == {"pain_duration_months": 12} and asked == ["pain_duration_months"]
 
-    resumed, prompter2, _ = run(small, pipe, SPACE + ENTER + ENTER + ENTER + FINISH,
-                                answers=dict(answers), asked=list(asked))
+    resumed, prompter2, _ = run(
+        small,
+        pipe,
+        SPACE + ENTER + ENTER + ENTER + FINISH,
+        answers=dict(answers),
+        asked=list(asked),
+    )
     assert resumed == {"pain_duration_months": 12, "prior_treatments": ["nsaids"]}
     assert prompter2.shown[0] == "Question 2 of 3"
 
@@ -177,34 +207,59 @@ def test_ctrl_d_stops_cleanly(small: Definitions, pipe: PipeInput) -> None:
     assert saves.calls[-1][0] == {"pain_duration_months": 3}
 
 
-def test_patient_mode_asks_no_staff_question(defs: Definitions, pipe: PipeInput) -> None:
-    keys = ENTER + "3 months" + ENTER + ENTER * 11 + FINISH
-    answers, prompter, _ = run(defs, pipe, keys, mode="patient")
+def test_patient_mode_asks_no_staff_question(kinds: Definitions, pipe: PipeInput) -> None:
+    keys = ENTER + "3 months" + ENTER + ENTER * 5 + FINISH
+    answers, prompter, saves = run(kinds, pipe, keys, mode="patient")
     assert answers == {"pain_duration_months": 3}
-    assert "Question 1 of 11" in prompter.shown
+    assert [s for s in prompter.shown if s.startswith("Question")] == [
+        f"Question {n} of 7" for n in range(1, 8)
+    ]
+    assert saves.calls[-1][1] == [
+        "pain_location",
+        "pain_duration_months",
+        "pain_intensity",
+        "conditions",
+        "prior_treatments",
+        "opioids_now",
+        "notes",
+    ]
 
 
-def plain(defs: Definitions, typed: str, mode: Mode = "patient") -> tuple[
-        dict[str, AnswerValue], str]:
+def plain(
+    defs: Definitions, typed: str, mode: Mode = "patient"
+) -> tuple[dict[str, AnswerValue], str]:
     out = io.StringIO()
     interview = Interview(defs, mode=mode, today=TODAY)
     prompter = PlainPrompter(io.StringIO(typed), out)
     return TerminalInterview(interview, prompter, Saves()).run(), out.getvalue()
 
 
-def test_plain_mode_from_a_pipe(defs: Definitions) -> None:
-    typed = "\n".join(["y", "", "6", "6 weeks", "11", "8", "1, 3", "2", "", "3", "", "",
-                       "", "", "1", "y", ""])
-    answers, out = plain(defs, typed)
-    assert answers == {"pain_duration_months": 1.38, "pain_intensity": 8,
-                       "daily_impact": ["mobility", "mood"], "conditions": ["crps"],
-                       "current_opioid_use": "not_sure"}
+def test_plain_mode_from_a_pipe(kinds: Definitions) -> None:
+    typed = "\n".join([
+        "y",            # ready
+        "",             # where: skipped
+        "6", "6 weeks",  # refused without a unit, then accepted
+        "11", "8",      # refused out of range, then accepted
+        "1, 2",         # conditions: crps, migraine
+        "",             # treatments: none
+        "3",            # opioids now: not sure
+        "",             # notes: skipped
+        "1", "y", "",   # review: finish, and confirm
+    ])  # fmt: skip
+    answers, out = plain(kinds, typed)
+    assert answers == {
+        "pain_duration_months": 1.38,
+        "pain_intensity": 8,
+        "conditions": ["crps", "migraine"],
+        "opioids_now": "not_sure",
+    }
     assert "! Add weeks, months or years, like '8 months' or '2 years'." in out
     assert "! Enter a whole number from 0 to 10." in out
+    assert "  3. Not sure\n  4. Skip this question  (Enter alone picks this)" in out
     assert "\x1b" not in out
-    assert "Question 1 of 11" in out
+    assert "Question 1 of 7" in out and "Question 7 of 7" in out
 
 
-def test_plain_mode_input_ending_early(defs: Definitions) -> None:
+def test_plain_mode_input_ending_early(kinds: Definitions) -> None:
     with pytest.raises(InputEnded):
-        plain(defs, "y\nmy back\n")
+        plain(kinds, "y\nmy back\n")

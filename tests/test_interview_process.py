@@ -1,4 +1,5 @@
-"""The real `screening interview` process: in a pseudo-terminal (pexpect) and from a pipe."""
+"""The real `screening interview` process: in a pseudo-terminal (pexpect) and from a pipe,
+on the small definitions and templates (`kinds_args`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pexpect
 import pytest
 
 from screening.adapters.store import Store
+from screening.core import guard
 from tests.terminal import TIMEOUT, answer, interview_env, skip_and_finish, spawn
 
 
@@ -19,49 +21,55 @@ def env(tmp_path: Path) -> dict[str, str]:
     return interview_env(tmp_path / "data")
 
 
-def test_patient_mode_in_a_terminal(tmp_path: Path, env: dict[str, str]) -> None:
+def test_patient_mode_in_a_terminal(
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str]
+) -> None:
     out = tmp_path / "out"
-    child = spawn(["--mode", "patient", "--output-dir", str(out)], env)
+    child = spawn(["--mode", "patient", "--output-dir", str(out), *kinds_args], env)
     answer(child, "Ready to start?", "\r")
-    answer(child, "Where do you feel the pain?", "left knee\r")
-    answer(child, "How long have you had this pain?", "3\r")
+    answer(child, "Where does it hurt?", "left knee\r")
+    answer(child, "How long have you had pain?", "3\r")
     child.expect_exact("Add weeks, months or years")  # refused inline, asked again
     child.send(" years\r")
-    answer(child, "how bad was your pain", "6\r")
+    answer(child, "How bad is the pain?", "6\r")
     # Every other question skipped with Enter alone.
-    assert skip_and_finish(child, 8, "Finish and send your answers?") == 0
+    assert skip_and_finish(child, 4, "Finish and send your answers?") == 0
     assert "Please let the front desk know that you are done." in (child.before or "")
     assert "Patient" not in (child.before or "")  # no summary, no identifiers on this screen
     text = next(out.glob("*.txt")).read_text()
-    assert "left knee" in text and "36 months (about 3 years)" in text
-    assert text.rstrip().endswith("not a diagnosis and not a treatment recommendation.")
+    assert "  Where: left knee\n" in text and "  How long: 36 months (about 3 years)\n" in text
+    assert text.rstrip().endswith(guard.DISCLAIMER)
     for f in out.iterdir():
         assert stat.S_IMODE(f.stat().st_mode) == 0o600
 
 
 def test_staff_mode_in_a_terminal_shows_summary_and_where(
-    tmp_path: Path, env: dict[str, str]
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str]
 ) -> None:
     out = tmp_path / "out"
-    child = spawn(["--output-dir", str(out)], env)
+    child = spawn(["--output-dir", str(out), *kinds_args], env)
     answer(child, "Ready to start?", "\r")
     answer(child, "Patient's full name", "Alex Example\r")
     answer(child, "Clinic ID", "D-1\r")
     answer(child, "Date of birth", "1971-04-12\r")
-    answer(child, "Where do you feel the pain?", "\r")
-    answer(child, "How long have you had this pain?", "18 months\r")
-    assert skip_and_finish(child, 13, "Finish and write the summary?") == 0
-    assert "NEXT STEP: Discuss with a specialist." in (child.before or "")
-    assert "Summary written to:" in (child.before or "")
+    answer(child, "Where does it hurt?", "\r")
+    answer(child, "How long have you had pain?", "18 months\r")
+    assert skip_and_finish(child, 7, "Finish and write the summary?") == 0
+    shown = child.before or ""
+    assert "NEXT STEP: Discuss with a specialist." in shown
+    assert "Name: Alex Example" in shown
+    assert "Summary written to:" in shown
     assert sorted(p.suffix for p in out.iterdir()) == [".html", ".txt"]
 
 
-def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path, env: dict[str, str]) -> None:
-    child = spawn(["--mode", "patient", "--output-dir", str(tmp_path / "out")], env)
+def test_ctrl_c_in_a_terminal_then_resume(
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str]
+) -> None:
+    child = spawn(["--mode", "patient", "--output-dir", str(tmp_path / "out"), *kinds_args], env)
     answer(child, "Ready to start?", "\r")
-    answer(child, "Where do you feel the pain?", "neck\r")
-    answer(child, "How long have you had this pain?", "2 years\r")
-    child.expect_exact("how bad was your pain")
+    answer(child, "Where does it hurt?", "neck\r")
+    answer(child, "How long have you had pain?", "2 years\r")
+    child.expect_exact("How bad is the pain?")
     child.sendcontrol("c")
     answer(child, "Stop now?", "y")
     child.expect_exact("To continue: screening interview --resume ")
@@ -74,13 +82,12 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path, env: dict[str, str]) -
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
     with Store.open(db) as store:
-        assert store.get(record_id).answers == {"pain_location": "neck",
-                                                 "pain_duration_months": 24}
+        assert store.get(record_id).answers == {"pain_location": "neck", "pain_duration_months": 24}
 
-    child = spawn(["--resume", record_id, "--output-dir", str(tmp_path / "out")], env)
+    child = spawn(["--resume", record_id, "--output-dir", str(tmp_path / "out"), *kinds_args], env)
     answer(child, "2 answers kept", "")
-    answer(child, "Question 3 of 11", "")
-    child.expect_exact("how bad was your pain")
+    answer(child, "Question 3 of 7", "")
+    child.expect_exact("How bad is the pain?")
     child.sendcontrol("d")
     child.expect_exact("Input ended.")
     child.expect(pexpect.EOF)
@@ -89,23 +96,34 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path, env: dict[str, str]) -
 
 
 def pipe(args: list[str], typed: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "screening", "interview", *args], input=typed,
-                          capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "screening", "interview", *args],
+        input=typed,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=TIMEOUT,
+        check=False,
+    )
 
 
-def test_from_a_pipe_uses_plain_prompts(tmp_path: Path, env: dict[str, str]) -> None:
+def test_from_a_pipe_uses_plain_prompts(
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str]
+) -> None:
     out = tmp_path / "out"
-    typed = "\n".join(["y", "hip", "5 weeks", "4", *[""] * 8, "1", "y", ""])
-    done = pipe(["--mode", "patient", "--output-dir", str(out)], typed, env)
+    typed = "\n".join(["y", "hip", "5 weeks", "4", *[""] * 4, "1", "y", ""])
+    done = pipe(["--mode", "patient", "--output-dir", str(out), *kinds_args], typed, env)
     assert done.returncode == 0, done.stderr
     assert "not a terminal" in done.stderr
     assert "\x1b" not in done.stdout
-    assert "Question 11 of 11" in done.stdout
-    assert "1.15 months" in next(out.glob("*.txt")).read_text()
+    assert "Question 7 of 7" in done.stdout
+    assert "  How long: 1.15 months (about 5 weeks)\n" in next(out.glob("*.txt")).read_text()
 
 
-def test_input_ending_early_keeps_answers(tmp_path: Path, env: dict[str, str]) -> None:
-    done = pipe(["--mode", "patient"], "y\nshoulder\n", env)
+def test_input_ending_early_keeps_answers(
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str]
+) -> None:
+    done = pipe(["--mode", "patient", *kinds_args], "y\nshoulder\n", env)
     assert done.returncode == 3
     assert "Traceback" not in done.stderr
     assert "Input ended. The answers so far are saved as record" in done.stderr
@@ -116,21 +134,37 @@ def test_input_ending_early_keeps_answers(tmp_path: Path, env: dict[str, str]) -
     assert "shoulder" not in done.stderr
 
 
-def test_prefilled_answers_are_validated(tmp_path: Path, env: dict[str, str]) -> None:
+def test_prefilled_answers_are_validated(
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str]
+) -> None:
     bad = tmp_path / "pre.yaml"
     bad.write_text("pain_intensity: 40\n")
-    done = pipe(["--answers", str(bad)], "", env)
+    done = pipe(["--answers", str(bad), *kinds_args], "", env)
     assert done.returncode == 2
     assert "pre.yaml:1: pain_intensity: Enter a whole number from 0 to 10." in done.stderr
 
 
-def test_prefilled_answers_show_in_the_review(tmp_path: Path, env: dict[str, str]) -> None:
+def test_prefilled_answers_show_in_the_review(
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str]
+) -> None:
     given = tmp_path / "pre.yaml"
     given.write_text("pain_duration_months: 12\npain_location: lower back\n")
-    typed = "\n".join(["y", *[""] * 9, "", "y", ""])
-    done = pipe(["--mode", "patient", "--answers", str(given), "--output-dir",
-                 str(tmp_path / "out")], typed, env)
+    typed = "\n".join(["y", *[""] * 5, "", "y", ""])
+    done = pipe(
+        [
+            "--mode",
+            "patient",
+            "--answers",
+            str(given),
+            "--output-dir",
+            str(tmp_path / "out"),
+            *kinds_args,
+        ],
+        typed,
+        env,
+    )
     assert done.returncode == 0, done.stderr
-    assert "Question 1 of 11" not in done.stdout  # the given answers are not asked again
-    assert "How long have you had this pain?  12 months" in done.stdout
-    assert "Where do you feel the pain?  lower back" in done.stdout
+    assert "Question 1 of 7" not in done.stdout  # the given answers are not asked again
+    assert "Question 3 of 7" in done.stdout
+    assert "How long have you had pain?  12 months" in done.stdout
+    assert "Where does it hurt?  lower back" in done.stdout

@@ -6,26 +6,18 @@ import json
 import os
 import shutil
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
 import pytest
-from typer.testing import CliRunner
 
-from screening.adapters import locations as resources
-from screening.cli import app
 from screening.adapters.store import Store
-from tests.conftest import TESTS
+from tests.conftest import NOW, TODAY, Cli, Clock
 from tests.terminal import answer, interview_env, skip_and_finish, spawn
 
-runner = CliRunner()
-EXAMPLE = TESTS / "patients" / "staff_full.yaml"
-FLAGS = TESTS / "patients" / "patient_flags.json"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+Add = Callable[..., str]
+SECOND = '{"pain_duration_months": 2, "opioids_now": "no", "conditions": ["not_sure"]}'
 
 
 @pytest.fixture
@@ -33,97 +25,222 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "store" / "s.db"
 
 
-def add(db: Path, answers: Path, *extra: str) -> str:
-    code, out, err = run("records", "add", "--answers", str(answers), "--store", str(db), *extra)
-    assert code == 0, err
-    return out.strip()
+@pytest.fixture
+def second(tmp_path: Path) -> Path:
+    path = tmp_path / "second.json"
+    path.write_text(SECOND)
+    return path
 
 
-def test_add_list_show(db: Path) -> None:
-    first, second = add(db, EXAMPLE), add(db, FLAGS)
-    code, out, _ = run("records", "list", "--store", str(db))
+@pytest.fixture
+def add(cli: Cli, db: Path, kinds_args: list[str]) -> Add:
+    """Store an answers file as a complete record (with KINDS_*); its id."""
+
+    def add(answers: Path, *options: str) -> str:
+        code, out, err = cli(
+            "records",
+            "add",
+            "--answers",
+            str(answers),
+            "--store",
+            str(db),
+            *(options or kinds_args),
+        )
+        assert code == 0, err
+        return out.strip()
+
+    return add
+
+
+def test_add_list_show(
+    cli: Cli, clock: Clock, add: Add, db: Path, kinds_answers: Path, second: Path
+) -> None:
+    first = add(kinds_answers)
+    assert first.startswith("20261121-150000-")  # the local date and time of the clock
+    clock.advance(minutes=5)
+    later = add(second)
+    code, out, _ = cli("records", "list", "--store", str(db))
     assert code == 0
-    assert out.splitlines()[0].split() == ["id", "created", "status", "mode", "answers",
-                                           "patient_name", "patient_id"]
-    assert first in out and "Alex Example" in out and second in out
-    code, out, _ = run("records", "list", "--store", str(db), "--no-identifiers",
-                       "--format", "json")
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "id",
+        "created",
+        "status",
+        "mode",
+        "answers",
+        "patient_name",
+        "patient_id",
+    ]
+    assert lines[1].split() == [
+        first,
+        "2026-11-21T15:00:00+00:00",
+        "complete",
+        "staff",
+        "13",
+        "Alex",
+        "Example",
+        "DEMO-0001",
+    ]
+    assert lines[2].split() == [later, "2026-11-21T15:05:00+00:00", "complete", "staff", "3"]
+    code, out, _ = cli(
+        "records", "list", "--store", str(db), "--no-identifiers", "--format", "json"
+    )
     rows = json.loads(out)
-    assert [r["id"] for r in rows] == [first, second]
-    assert "Alex" not in out and "patient_name" not in rows[0]
-    _, out, _ = run("records", "list", "--store", str(db), "--status", "in_progress")
-    assert out.strip() == "No records."
-    _, out, _ = run("records", "list", "--store", str(db), "--since", "2999-01-01")
-    assert out.strip() == "No records."
-    code, out, _ = run("records", "show", first, "--store", str(db))
+    assert [r["id"] for r in rows] == [first, later]
+    assert "Alex" not in out and "DEMO" not in out and "patient_name" not in rows[0]
+    code, out, _ = cli("records", "show", first, "--store", str(db))
     assert code == 0
-    assert f"id: {first}" in out and "status: complete" in out and "definitions: " in out
+    assert f"id: {first}\nstatus: complete\nmode: staff\n" in out
+    assert "created: 2026-11-21T15:00:00+00:00\n" in out and "definitions: " in out
     assert "pain_duration_months  30" in out
 
 
-def test_add_refuses_bad_answers_and_keeps_nothing(db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("options", "listed"), [
+    (["--status", "in_progress"], 0),
+    (["--status", "complete"], 1),
+    (["--since", TODAY.isoformat()], 1),
+    (["--since", "2026-11-22"], 0),
+])  # fmt: skip
+def test_list_filters(
+    cli: Cli,
+    clock: Clock,
+    add: Add,
+    db: Path,
+    kinds_answers: Path,
+    options: list[str],
+    listed: int,
+) -> None:
+    record_id = add(kinds_answers)
+    code, out, _ = cli("records", "list", "--store", str(db), "--format", "json", *options)
+    assert code == 0
+    assert [r["id"] for r in json.loads(out)] == [record_id] * listed
+
+
+def test_add_refuses_bad_answers_and_keeps_nothing(
+    cli: Cli, db: Path, kinds_args: list[str], tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("pain_intensity: 4\n")
-    code, _, err = run("records", "add", "--answers", str(bad), "--store", str(db))
+    code, _, err = cli("records", "add", "--answers", str(bad), "--store", str(db), *kinds_args)
     assert code == 2 and "pain_duration_months: is required" in err
-    assert run("records", "list", "--store", str(db))[1].strip() == "No records."
+    assert cli("records", "list", "--store", str(db)).out == "No records.\n"
 
 
-def test_reprint_and_export(db: Path) -> None:
-    record_id = add(db, EXAMPLE)
-    code, out, _ = run("summary", record_id, "--store", str(db))
+def test_reprint_and_export(
+    cli: Cli,
+    clock: Clock,
+    add: Add,
+    db: Path,
+    kinds_args: list[str],
+    kinds_answers: Path,
+    second: Path,
+) -> None:
+    record_id = add(kinds_answers)
+    direct = cli("summary", "--answers", str(kinds_answers), *kinds_args).out
+    code, out, _ = cli("summary", record_id, "--store", str(db))
     assert code == 0
-    _, direct, _ = run("summary", "--answers", str(EXAMPLE))
     assert out == direct
-    code, out, _ = run("summary", record_id, "--store", str(db), "--format", "json")
-    assert json.loads(out)["next_step"] == "Discuss with a specialist."
-    add(db, FLAGS)
-    code, out, _ = run("records", "export", "--all", "--store", str(db))
+    # A year on, the reprint still reads as it did: same date, same age.
+    clock.advance(days=365)
+    assert cli("summary", record_id, "--store", str(db)).out == direct
+    assert "Test clinic questionnaire, prepared 2026-11-21" in direct
+    assert "(age 55)" in direct
+    code, out, _ = cli("summary", record_id, "--store", str(db), "--format", "json")
+    assert json.loads(out)["prepared"] == TODAY.isoformat()
+    later = add(second)
+    code, out, _ = cli("records", "export", "--all", "--store", str(db))
     lines = [json.loads(line) for line in out.splitlines()]
-    assert len(lines) == 2
-    assert lines[0]["id"] == record_id and lines[0]["answers"]["patient_id"] == "DEMO-0001"
-    assert {"rule", "category", "text", "source", "triggered_by"} <= set(lines[0]["points"][0])
-    code, out, _ = run("records", "export", record_id, "--store", str(db))
-    assert code == 0 and len(out.splitlines()) == 1
+    assert [line["id"] for line in lines] == [record_id, later]
+    assert lines[0]["answers"]["patient_id"] == "DEMO-0001"
+    assert lines[0]["created"] == NOW.isoformat()
+    assert [p["rule"] for p in lines[0]["points"]] == [
+        "long_pain",
+        "patient_note",
+        "opioids_now",
+        "blood_pressure_raised",
+    ]
+    assert set(lines[0]["points"][0]) == {
+        "rule",
+        "category",
+        "category_title",
+        "text",
+        "source",
+        "source_ids",
+        "triggered_by",
+    }
+    code, out, _ = cli("records", "export", record_id, "--store", str(db))
+    assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == [record_id]
 
 
-def test_reprint_after_the_rules_changed(db: Path, tmp_path: Path) -> None:
-    rules, templates = tmp_path / "rules", tmp_path / "templates"
-    shutil.copytree(resources.rules_dir(), rules)
-    shutil.copytree(resources.templates_dir(), templates)
-    record_id = add(db, EXAMPLE, "--rules", str(rules), "--templates", str(templates))
-    before = run("summary", record_id, "--store", str(db))[1]
-    # The clinic rewords a rule and its template, and deletes a question the record answered.
+def test_reprint_after_the_rules_changed(
+    cli: Cli,
+    clock: Clock,
+    add: Add,
+    db: Path,
+    kinds_args: list[str],
+    kinds_answers: Path,
+    tmp_path: Path,
+) -> None:
+    rules, templates = tmp_path / "clinic-rules", tmp_path / "clinic-templates"
+    shutil.copytree(kinds_args[1], rules)
+    shutil.copytree(kinds_args[3], templates)
+    ours = ["--rules", str(rules), "--templates", str(templates)]
+    record_id = add(kinds_answers, *ours)
+    before = cli("summary", record_id, "--store", str(db)).out
+    assert "Takes opioid medicine now." in before and "POINTS (4)" in before
+    assert "  Notes: Sleeps badly." in before
+    # The clinic rewords a rule and its template, and deletes a question the record answered
+    # (with the rule that quoted it).
     text = (rules / "rules.yaml").read_text()
-    (rules / "rules.yaml").write_text(text.replace("Takes opioid pain medicine now.",
-                                                   "Uses opioids at present."))
+    text = text.replace("Takes opioid medicine now.", "Uses opioids at present.")
+    (rules / "rules.yaml").write_text(text[: text.index("  - id: patient_note")])
+    questionnaire = (rules / "questionnaire.yaml").read_text()
+    notes = questionnaire.index("  - id: notes")
+    (rules / "questionnaire.yaml").write_text(
+        questionnaire[:notes] + questionnaire[questionnaire.index("  - id: systolic_bp") :]
+    )
     tpl = templates / "summary.txt.j2"
-    tpl.write_text(tpl.read_text().replace("POINTS FOR THE SPECIALIST", "FOR DISCUSSION"))
-    assert run("check", "--rules", str(rules), "--templates", str(templates))[0] == 0
-    after = run("summary", record_id, "--store", str(db), "--rules", str(rules),
-                "--templates", str(templates))[1]
+    tpl.write_text(tpl.read_text().replace("POINTS (", "FOR DISCUSSION ("))
+    assert cli("check", *ours).code == 0
+    after = cli("summary", record_id, "--store", str(db), *ours).out
     assert after == before
-    assert "Takes opioid pain medicine now." in after
-    fresh = run("summary", "--answers", str(EXAMPLE), "--rules", str(rules),
-                "--templates", str(templates))[1]
-    assert "Uses opioids at present." in fresh and "FOR DISCUSSION" in fresh
+    without_notes = tmp_path / "without-notes.yaml"
+    without_notes.write_text(kinds_answers.read_text().replace("notes: Sleeps badly.\n", ""))
+    code, fresh, err = cli("summary", "--answers", str(without_notes), *ours)
+    assert code == 0, err
+    assert "Uses opioids at present." in fresh and "FOR DISCUSSION (3)" in fresh
+    assert "Notes" not in fresh
 
 
-def test_delete_and_purge(db: Path) -> None:
-    first, second = add(db, EXAMPLE), add(db, FLAGS)
-    code, _, err = run("records", "delete", first, "--store", str(db))
+def test_delete(cli: Cli, add: Add, db: Path, kinds_answers: Path, second: Path) -> None:
+    first, kept = add(kinds_answers), add(second)
+    code, _, err = cli("records", "delete", first, "--store", str(db))
     assert code == 2 and "add --yes" in err  # no terminal to ask on
-    assert run("records", "delete", first, "--yes", "--store", str(db))[1] == \
-        "Deleted 1 record.\n"
-    code, _, err = run("records", "delete", first, "--yes", "--store", str(db))
+    assert cli("records", "delete", first, "--yes", "--store", str(db)).out == "Deleted 1 record.\n"
+    code, _, err = cli("records", "delete", first, "--yes", "--store", str(db))
     assert code == 2 and f"no record with id '{first}'" in err
-    assert run("records", "purge", "--older-than", "30d", "--yes", "--store", str(db))[1] == \
-        "Deleted 0 records.\n"
-    assert run("records", "purge", "--older-than", "0d", "--yes", "--store", str(db))[1] == \
-        "Deleted 1 record.\n"
     with Store.open(db) as store:
-        assert store.records() == []
-    assert second
+        assert [r.id for r in store.records()] == [kept]
+
+
+def test_purge_counts_back_from_the_clock(
+    cli: Cli, clock: Clock, add: Add, db: Path, kinds_answers: Path, second: Path
+) -> None:
+    add(kinds_answers)
+    clock.advance(days=10)
+    recent = add(second)
+    purge = ("records", "purge", "--older-than", "30d", "--yes", "--store", str(db))
+    clock.advance(days=19)  # 29 days after the first record
+    assert cli(*purge).out == "Deleted 0 records.\n"
+    clock.advance(days=2)
+    assert cli(*purge).out == "Deleted 1 record.\n"
+    with Store.open(db) as store:
+        assert [r.id for r in store.records()] == [recent]
+    clock.advance(weeks=2)
+    assert (
+        cli("records", "purge", "--older-than", "4w", "--yes", "--store", str(db)).out
+        == "Deleted 1 record.\n"
+    )
 
 
 @pytest.mark.parametrize(("args", "words"), [
@@ -134,31 +251,64 @@ def test_delete_and_purge(db: Path) -> None:
     (["summary", "no-such-id"], "no record with id 'no-such-id'"),
     (["summary"], "give a record ID or --answers FILE"),
     (["records", "export"], "give a record ID or --all"),
-])
-def test_bad_input(db: Path, args: list[str], words: str) -> None:
-    add(db, EXAMPLE)
-    code, _, err = run(*args, "--store", str(db))
+])  # fmt: skip
+def test_bad_input(
+    cli: Cli, add: Add, db: Path, kinds_answers: Path, args: list[str], words: str
+) -> None:
+    add(kinds_answers)
+    code, _, err = cli(*args, "--store", str(db))
     assert code == 2, err
     assert words in err and "Traceback" not in err
 
 
-def test_store_path_that_is_a_folder(tmp_path: Path) -> None:
-    code, _, err = run("records", "list", "--store", str(tmp_path))
-    assert (code, err) == (2, f"screening: {tmp_path}: is a folder; give the store's file "
-                              "name\n")
+def test_store_path_that_is_a_folder(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli("records", "list", "--store", str(tmp_path))
+    assert (code, err) == (2, f"screening: {tmp_path}: is a folder; give the store's file name\n")
 
 
-def test_sigkill_mid_interview_keeps_every_confirmed_answer(tmp_path: Path) -> None:
+def test_reading_commands_do_not_make_a_store(cli: Cli, tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    code, _, err = cli("records", "list", "--store", str(missing))
+    assert code == 2 and "no store here yet" in err
+    assert not missing.exists()
+
+
+def test_which_store_option_then_environment_then_data_folder(
+    cli: Cli,
+    kinds_args: list[str],
+    kinds_answers: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add = ("records", "add", "--answers", str(kinds_answers), *kinds_args)
+    default = tmp_path / "data" / "screening.db"  # SCREENING_DATA_DIR is tmp_path/data
+    assert cli(*add).code == 0
+    assert default.exists()
+    from_env = tmp_path / "env" / "s.db"
+    monkeypatch.setenv("SCREENING_STORE", str(from_env))
+    assert cli(*add).code == 0
+    given = tmp_path / "given" / "s.db"
+    assert cli(*add, "--store", str(given)).code == 0
+    counts = []
+    for path in (default, from_env, given):
+        with Store.open(path) as store:
+            counts.append(len(store.records()))
+    assert counts == [1, 1, 1]
+
+
+def test_sigkill_mid_interview_keeps_every_confirmed_answer(
+    kinds_args: list[str], tmp_path: Path
+) -> None:
     db = tmp_path / "data" / "screening.db"
     env = interview_env(tmp_path / "data")
-    child = spawn(["--mode", "patient", "--output-dir", str(tmp_path / "out")], env)
+    child = spawn(["--mode", "patient", "--output-dir", str(tmp_path / "out"), *kinds_args], env)
     child.expect_exact("Ready to start?")
     child.send("\r")
-    child.expect_exact("Where do you feel the pain?")
+    child.expect_exact("Where does it hurt?")
     child.send("right hip\r")
-    child.expect_exact("How long have you had this pain?")
+    child.expect_exact("How long have you had pain?")
     child.send("5 years\r")
-    child.expect_exact("how bad was your pain")
+    child.expect_exact("How bad is the pain?")
     child.send("6")  # typed but not confirmed: may be lost, nothing else may
     os.kill(child.pid, signal.SIGKILL)
     child.expect(pexpect.EOF)
@@ -169,18 +319,15 @@ def test_sigkill_mid_interview_keeps_every_confirmed_answer(tmp_path: Path) -> N
     assert record.status == "in_progress"
     assert record.answers == {"pain_location": "right hip", "pain_duration_months": 60}
 
-    child = spawn(["--resume", record.id, "--output-dir", str(tmp_path / "out")], env)
+    child = spawn(["--resume", record.id, "--output-dir", str(tmp_path / "out"), *kinds_args], env)
     child.expect_exact("2 answers kept")
-    answer(child, "how bad was your pain", "6\r")
-    assert skip_and_finish(child, 8, "Finish and send your answers?") == 0
+    answer(child, "How bad is the pain?", "6\r")
+    assert skip_and_finish(child, 4, "Finish and send your answers?") == 0
     with Store.open(db) as store:
         done = store.get(record.id)
     assert done.status == "complete"
-    assert done.answers["pain_intensity"] == 6
-
-
-def test_reading_commands_do_not_make_a_store(tmp_path: Path) -> None:
-    missing = tmp_path / "typo.db"
-    code, _, err = run("records", "list", "--store", str(missing))
-    assert code == 2 and "no store here yet" in err
-    assert not missing.exists()
+    assert done.answers == {
+        "pain_location": "right hip",
+        "pain_duration_months": 60,
+        "pain_intensity": 6,
+    }

@@ -1,81 +1,46 @@
-"""Summaries for several patients, in every format, against golden files.
-
-Regenerate the golden files after a deliberate change with UPDATE_GOLDEN=1, and read the diff.
-"""
+"""Rendering mechanics on small definitions and templates: typed text stays literal in every
+format, control characters never reach the page, the JSON keys, how answers are shown."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
-import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from screening.adapters import locations as resources
+from screening.adapters.rendering import FORMATS, TEMPLATES, Format, plain_text, render
 from screening.core import guard
-from screening.adapters.answers_file import read_answers
+from screening.core.answers import validate_answers
 from screening.core.models import Definitions
-from screening.adapters.rendering import FORMATS, SUFFIXES, Format, plain_text, render
-from screening.core.summary import summarise as summary_view
-from tests.conftest import TESTS, TODAY
+from screening.core.summary import show_answer, summarise
+from tests.conftest import TODAY, WriteTemplates
 
-PATIENTS = sorted((TESTS / "patients").iterdir())
-GOLDEN = TESTS / "golden"
-
-
-def _render(defs: Definitions, patient: Path, fmt: Format) -> str:
-    answers = read_answers(patient, defs.questionnaire, TODAY)
-    return render(summary_view(defs, answers, TODAY), fmt, resources.templates_dir())
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("patient", PATIENTS, ids=lambda p: p.stem)
-def test_golden(defs: Definitions, patient: Path, fmt: Format) -> None:
-    out = _render(defs, patient, fmt)
-    golden = GOLDEN / f"{patient.stem}{SUFFIXES[fmt]}"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(out, encoding="utf-8")
-    assert out == golden.read_text(encoding="utf-8")
+TYPED: dict[str, Any] = {
+    "pain_duration_months": 240,
+    "pain_location": "<script>alert(1)</script> {{ 7*7 }} {% if 1 %}x{% endif %}",
+    "patient_id": "*bold* [link](http://example.com) # heading | pipe & <b>amp</b>",
+    "notes": "Red \x1b[31mtext\x1b[0m here\x07 and a bell; my GP said I am eligible for "
+    "surgery. {{ config }}",
+}
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("patient", PATIENTS, ids=lambda p: p.stem)
-def test_every_summary_ends_with_the_one_next_step(
-    defs: Definitions, patient: Path, fmt: Format
-) -> None:
-    text = plain_text(_render(defs, patient, fmt), fmt)
-    assert guard.NEXT_STEP in text
-    assert guard.DISCLAIMER in text
-    if fmt != "json":
-        tail = " ".join(text.replace("*", "").split())
-        assert tail.lower().endswith(f"next step: {guard.NEXT_STEP} {guard.DISCLAIMER}".lower())
+@pytest.fixture
+def templates(write_templates: WriteTemplates) -> Path:
+    return write_templates()
 
 
-@pytest.mark.parametrize("patient", PATIENTS, ids=lambda p: p.stem)
-def test_text_fits_80_columns(defs: Definitions, patient: Path) -> None:
-    lines = _render(defs, patient, "text").splitlines()
-    assert max(len(line) for line in lines) <= 80
+def _render(defs: Definitions, raw: dict[str, Any], fmt: Format, templates: Path) -> str:
+    answers, problems = validate_answers(defs.questionnaire, raw, TODAY)
+    assert problems == []
+    return render(summarise(defs, answers, TODAY), fmt, templates)
 
 
-def test_json_shape(defs: Definitions) -> None:
-    data = json.loads(_render(defs, TESTS / "patients" / "staff_full.yaml", "json"))
-    assert data["next_step"] == "Discuss with a specialist."
-    assert data["disclaimer"] == guard.DISCLAIMER
-    assert data["answers"]["conditions"] == ["neuropathic_pain", "back_neck_injury"]
-    point = next(p for p in data["points"] if p["rule"] == "blood_pressure_raised")
-    assert point["category"] == "vital_signs"
-    assert point["triggered_by"] == ["systolic_bp", "diastolic_bp"]
-    assert "Ketamine therapy and infusions for pain relief" in point["source"]
-    assert set(point) >= {"rule", "category", "text", "source", "triggered_by"}
-
-
-TYPED = TESTS / "patients" / "typed_text.yaml"
-
-
-def test_typed_text_stays_literal_in_html(defs: Definitions) -> None:
-    out = _render(defs, TYPED, "html")
+def test_typed_text_stays_literal_in_html(kinds: Definitions, templates: Path) -> None:
+    out = _render(kinds, TYPED, "html", templates)
     assert "<script>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in out
     assert "{% if 1 %}x{% endif %}" in out
@@ -84,52 +49,93 @@ def test_typed_text_stays_literal_in_html(defs: Definitions) -> None:
     assert "<script>" in html.unescape(out)  # shown to the reader as typed
 
 
-def test_typed_text_stays_literal_in_text_and_md(defs: Definitions) -> None:
-    text = _render(defs, TYPED, "text")
+def test_typed_text_stays_literal_in_text_and_md(kinds: Definitions, templates: Path) -> None:
+    text = _render(kinds, TYPED, "text", templates)
     assert "<script>alert(1)</script> {{ 7*7 }}" in text
-    md = _render(defs, TYPED, "md")
+    md = _render(kinds, TYPED, "md", templates)
     assert "&lt;script\\>alert(1)&lt;/script\\> {{ 7\\*7 }}" in md
     assert "\\*bold\\* \\[link\\](http\\://example.com)" in md
     assert "<b>" not in md
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_control_characters_never_reach_the_page(defs: Definitions, fmt: Format) -> None:
-    out = _render(defs, TYPED, fmt)
+def test_control_characters_never_reach_the_page(
+    kinds: Definitions, templates: Path, fmt: Format
+) -> None:
+    out = _render(kinds, TYPED, fmt, templates)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out)
     assert "[31m" not in out
-    assert "Red text here and a bell" in plain_text(out, fmt)
+    # The typed note passes the guard as the patient's words, quoted by a rule too.
+    assert plain_text(out, fmt).count("Red text here and a bell; my GP said I am eligible") == 2
 
 
-def test_a_patient_with_no_points_gets_the_same_next_step(defs: Definitions) -> None:
-    view = summary_view(defs.model_copy(update={"ruleset": defs.ruleset.model_copy(
-        update={"rules": []})}), {"pain_duration_months": 1}, TODAY)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_stored_templates_render_like_the_folder(
+    kinds: Definitions, templates: Path, fmt: Format
+) -> None:
+    stored = tuple((name, (templates / name).read_text()) for name in TEMPLATES.values())
+    view = summarise(kinds, {"pain_duration_months": 30, "notes": "x"}, TODAY)
+    assert render(view, fmt, stored) == render(view, fmt, templates)
+
+
+def test_json_keys_are_the_published_ones(kinds: Definitions, templates: Path) -> None:
+    raw = {
+        "pain_duration_months": 30,
+        "date_of_birth": "1971-11-21",
+        "systolic_bp": 150,
+        "diastolic_bp": 95,
+    }
+    data = json.loads(_render(kinds, raw, "json", templates))
+    assert set(data) == {"title", "prepared", "next_step", "disclaimer", "answers", "points"}
+    assert (data["next_step"], data["disclaimer"]) == (guard.NEXT_STEP, guard.DISCLAIMER)
+    assert data["prepared"] == TODAY.isoformat()
+    assert data["answers"] == {**raw, "date_of_birth": "1971-11-21"}
+    point = next(p for p in data["points"] if p["rule"] == "blood_pressure_raised")
+    assert point == {
+        "rule": "blood_pressure_raised",
+        "category": "vitals",
+        "category_title": "Vital signs",
+        "text": "Blood pressure 150 mmHg over 95 mmHg.",
+        "source": "A test article. Test journal.",
+        "source_ids": ["article"],
+        "triggered_by": ["systolic_bp", "diastolic_bp"],
+    }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_points_still_the_one_next_step(
+    kinds: Definitions, templates: Path, fmt: Format
+) -> None:
+    view = summarise(kinds, {"pain_duration_months": 1, "prior_treatments": ["nsaids"]}, TODAY)
     assert view.point_count == 0
-    for fmt in FORMATS:
-        out = render(view, fmt, resources.templates_dir())
-        assert guard.NEXT_STEP in out and guard.DISCLAIMER in out
+    text = plain_text(render(view, fmt, templates), fmt)
+    assert guard.NEXT_STEP in text and guard.DISCLAIMER in text
 
 
 @pytest.mark.parametrize(("born", "shown"), [
-    ("1971-11-21", "1971-11-21 (age 55)"),   # birthday today
-    ("1971-11-22", "1971-11-22 (age 54)"),   # birthday tomorrow
+    ("1971-11-21", "1971-11-21 (age 55)"),  # birthday today
+    ("1971-11-22", "1971-11-22 (age 54)"),  # birthday tomorrow
     ("2026-11-21", "2026-11-21 (age 0)"),
-])
-def test_age_beside_date_of_birth(defs: Definitions, born: str, shown: str) -> None:
-    import datetime as dt
-
-    from screening.core.summary import show_answer
-
+])  # fmt: skip
+def test_age_beside_date_of_birth(kinds: Definitions, born: str, shown: str) -> None:
     value = dt.date.fromisoformat(born)
-    assert show_answer(defs.questionnaire, "date_of_birth", value, TODAY) == shown
+    assert show_answer(kinds.questionnaire, "date_of_birth", value, TODAY) == shown
 
 
-@pytest.mark.parametrize(("months", "shown"), [
-    (1.38, "1.38 months (about 6 weeks)"),
-    (6, "6 months"),
-    (30, "30 months (about 2.5 years)"),
-])
-def test_duration_reads_in_a_fitting_unit(defs: Definitions, months: float, shown: str) -> None:
-    from screening.core.summary import show_answer
+@pytest.mark.parametrize(("question", "value", "shown"), [
+    ("pain_duration_months", 1.38, "1.38 months (about 6 weeks)"),
+    ("pain_duration_months", 6, "6 months"),
+    ("pain_duration_months", 30, "30 months (about 2.5 years)"),
+    ("pain_intensity", 7, "7 out of 10"),
+    ("conditions", ["crps", "migraine"], "CRPS; Migraine"),  # the clinician's labels
+    ("opioids_now", "not_sure", "Not sure"),
+])  # fmt: skip
+def test_answers_read_in_the_clinicians_words(
+    kinds: Definitions, question: str, value: Any, shown: str
+) -> None:
+    assert show_answer(kinds.questionnaire, question, value, TODAY) == shown
 
-    assert show_answer(defs.questionnaire, "pain_duration_months", months, TODAY) == shown
+
+def test_the_patient_sees_the_wording_they_were_shown(kinds: Definitions) -> None:
+    shown = show_answer(kinds.questionnaire, "conditions", ["crps"], TODAY, short=False)
+    assert shown == "Complex regional pain syndrome"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
@@ -12,30 +11,44 @@ from pathlib import Path
 
 import pytest
 
-from screening.adapters import locations as resources
-from screening.core.errors import BadInputError
-from screening.core.records import new_record, with_answers
 from screening.adapters.definition_files import take_snapshot
 from screening.adapters.store import SCHEMA_VERSION, Store
-from screening.core.errors import StoreBusy, StoreError
+from screening.core.errors import BadInputError, StoreBusy, StoreError
+from screening.core.records import new_record, with_answers
+from screening.core.snapshot import Snapshot
+from tests.conftest import NOW, SMALL_QUESTIONNAIRE, SMALL_RULES, WriteDefs, WriteTemplates
 
 NAME = "Zebediah Quarrington"
-NOW = dt.datetime(2026, 11, 21, 15, 0, tzinfo=dt.UTC)
 
 
-def _keep(store: Store) -> str:
-    return store.keep_snapshot(take_snapshot(resources.rules_dir(), resources.templates_dir()))
+@pytest.fixture
+def snapshot(write_defs: WriteDefs, write_templates: WriteTemplates) -> Snapshot:
+    return take_snapshot(write_defs(), write_templates())
 
 
-def test_new_store_is_owner_only(tmp_path: Path) -> None:
+def test_new_store_is_owner_only(tmp_path: Path, snapshot: Snapshot) -> None:
     path = tmp_path / "new" / "deeper" / "s.db"
     with Store.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
-        store.put(with_answers(new_record("staff", _keep(store), NOW), {"patient_name": NAME}, [], NOW))
+        record = new_record("staff", store.keep_snapshot(snapshot), NOW)
+        store.put(with_answers(record, {"patient_name": NAME}, [], NOW))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     for side in path.parent.iterdir():
         assert stat.S_IMODE(side.stat().st_mode) & 0o077 == 0, side
+
+
+def test_snapshots_are_kept_once_by_content(tmp_path: Path, snapshot: Snapshot) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        key = store.keep_snapshot(snapshot)
+        assert key == snapshot.hash
+        assert store.keep_snapshot(snapshot) == key
+        assert store.snapshot(key) == snapshot
+        changed = Snapshot(
+            snapshot.questionnaire, snapshot.rules + "\n# edited\n", snapshot.templates
+        )
+        assert store.keep_snapshot(changed) != key
+        assert store.snapshot(key) == snapshot
 
 
 def test_store_others_can_read_is_refused(tmp_path: Path) -> None:
@@ -44,32 +57,37 @@ def test_store_others_can_read_is_refused(tmp_path: Path) -> None:
     path.chmod(0o644)
     with pytest.raises(StoreError) as err:
         Store.open(path)
-    assert err.value.lines() == [f"{path}: other users can open it; make it yours alone with "
-                                 f"'chmod 600 {path}' and try again"]
+    assert err.value.lines() == [
+        f"{path}: other users can open it; make it yours alone with "
+        f"'chmod 600 {path}' and try again"
+    ]
 
 
-def test_deleted_patient_is_gone_from_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
+def test_deleted_patient_is_gone_from_the_file(tmp_path: Path, snapshot: Snapshot) -> None:
+    folder = tmp_path / "store"
+    path = folder / "s.db"
     with Store.open(path) as store:
-        key = _keep(store)
+        key = store.keep_snapshot(snapshot)
         keep = with_answers(new_record("staff", key, NOW), {"patient_name": "Kept Person"}, [], NOW)
-        gone = with_answers(new_record("staff", key, NOW), {"patient_name": NAME, "notes": NAME}, [], NOW)
+        gone = with_answers(
+            new_record("staff", key, NOW), {"patient_name": NAME, "notes": NAME}, [], NOW
+        )
         store.put(keep)
         store.put(gone)
         # Edited while in progress, too: earlier versions of the row must not linger either.
         store.put(with_answers(gone, {"patient_name": NAME, "notes": NAME + " again"}, [], NOW))
-        raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+        raw = b"".join(p.read_bytes() for p in folder.iterdir())
         assert NAME.encode() in raw
         assert store.delete([gone.id]) == 1
-    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    raw = b"".join(p.read_bytes() for p in folder.iterdir())
     assert NAME.encode() not in raw
     assert b"Kept Person" in raw
 
 
-def test_two_writers_at_once(tmp_path: Path) -> None:
+def test_two_writers_at_once(tmp_path: Path, snapshot: Snapshot) -> None:
     path = tmp_path / "s.db"
     with Store.open(path) as store:
-        key = _keep(store)
+        key = store.keep_snapshot(snapshot)
     errors: list[BaseException] = []
 
     def writer(mode: str) -> None:
@@ -98,12 +116,23 @@ def test_migration_from_the_first_schema_version(tmp_path: Path) -> None:
     with Store.open(path, migrate_to=1) as old:
         assert old.schema_version == 1
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO definitions (hash, questionnaire, rules) VALUES (?, ?, ?)",
-                 ("h1", (resources.rules_dir() / "questionnaire.yaml").read_text(),
-                  (resources.rules_dir() / "rules.yaml").read_text()))
-    conn.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 ("r1", "2025-01-02T10:00:00+00:00", "2025-01-02T10:05:00+00:00", "staff",
-                  "complete", json.dumps({"pain_duration_months": 9}), "[]", "h1"))
+    conn.execute(
+        "INSERT INTO definitions (hash, questionnaire, rules) VALUES (?, ?, ?)",
+        ("h1", SMALL_QUESTIONNAIRE, SMALL_RULES),
+    )
+    conn.execute(
+        "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            "r1",
+            "2025-01-02T10:00:00+00:00",
+            "2025-01-02T10:05:00+00:00",
+            "staff",
+            "complete",
+            json.dumps({"pain_duration_months": 9}),
+            "[]",
+            "h1",
+        ),
+    )
     conn.commit()
     conn.close()
     with Store.open(path) as store:
@@ -133,10 +162,10 @@ def test_damaged_store_is_refused(tmp_path: Path) -> None:
         Store.open(path)
 
 
-def test_read_only_store(tmp_path: Path) -> None:
+def test_read_only_store(tmp_path: Path, snapshot: Snapshot) -> None:
     path = tmp_path / "s.db"
     with Store.open(path) as store:
-        key = _keep(store)
+        key = store.keep_snapshot(snapshot)
     path.chmod(0o400)
     if os.access(path, os.W_OK):
         pytest.skip("running as a user who can write any file")
@@ -144,10 +173,10 @@ def test_read_only_store(tmp_path: Path) -> None:
         store.put(new_record("staff", key, NOW))
 
 
-def test_locked_store_says_busy(tmp_path: Path) -> None:
+def test_locked_store_says_busy(tmp_path: Path, snapshot: Snapshot) -> None:
     path = tmp_path / "s.db"
     with Store.open(path) as store:
-        key = _keep(store)
+        key = store.keep_snapshot(snapshot)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -180,10 +209,10 @@ def test_unknown_id(tmp_path: Path) -> None:
         store.get("nope")
 
 
-def test_read_only_database_message(tmp_path: Path) -> None:
+def test_read_only_database_message(tmp_path: Path, snapshot: Snapshot) -> None:
     # Root can write a 0400 file, so the engine's own read-only state stands in for it here.
     with Store.open(tmp_path / "s.db") as store:
-        key = _keep(store)
+        key = store.keep_snapshot(snapshot)
         store._conn.execute("PRAGMA query_only = ON")
         with pytest.raises(StoreError, match="the store is read-only"):
             store.put(new_record("staff", key, NOW))
