@@ -125,6 +125,7 @@ questions:
     text: How long have you had pain?
     unit: months
     input_units: {weeks: 12/52, months: 1, years: 12}
+    examples: [8 months, 2 years]
     min: 0
     max: 1200
   - id: pain_intensity
@@ -266,7 +267,7 @@ SMALL_TEMPLATES = {
           {{ row.label }}: {{ row.value }}
         {% endfor %}
         {% endfor %}
-        POINTS ({{ s.point_count }})
+        POINTS
         {% for cat in s.categories %}
         {{ cat.title }}
         {% for p in cat.points %}
@@ -291,7 +292,7 @@ SMALL_TEMPLATES = {
         {% endfor %}
         </dl>
         {% endfor %}
-        <h2>Points ({{ s.point_count }})</h2>
+        <h2>Points</h2>
         <ul>
         {% for cat in s.categories %}{% for p in cat.points %}
         <li>{{ p.text }} {{ p.ref_label }}</li>
@@ -313,7 +314,7 @@ SMALL_TEMPLATES = {
         {% endfor %}
         {% endfor %}
 
-        ## Points ({{ s.point_count }})
+        ## Points
 
         {% for cat in s.categories %}{% for p in cat.points %}
         - {{ p.text }} {{ p.ref_label }}

@@ -23,6 +23,7 @@ questions:
     text: How long have you had pain?
     unit: months
     input_units: {weeks: 12/52, months: 1, years: 12}
+    examples: [8 months, 2 years]
     min: 0
     max: 1200
     required: true

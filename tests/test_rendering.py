@@ -86,7 +86,18 @@ def test_json_keys_are_the_published_ones(kinds: Definitions, templates: Path) -
         "diastolic_bp": 95,
     }
     data = json.loads(_render(kinds, raw, "json", templates))
-    assert set(data) == {"title", "prepared", "next_step", "disclaimer", "answers", "points"}
+    assert set(data) == {
+        "title",
+        "prepared",
+        "status",
+        "header",
+        "review_first",
+        "next_step",
+        "disclaimer",
+        "answers",
+        "points",
+        "evidence",
+    }
     assert (data["next_step"], data["disclaimer"]) == (guard.NEXT_STEP, guard.DISCLAIMER)
     assert data["prepared"] == TODAY.isoformat()
     assert data["answers"] == {**raw, "date_of_birth": "1971-11-21"}
@@ -107,7 +118,7 @@ def test_no_points_still_the_one_next_step(
     kinds: Definitions, templates: Path, fmt: Format
 ) -> None:
     view = summarise(kinds, {"pain_duration_months": 1, "prior_treatments": ["nsaids"]}, TODAY)
-    assert view.point_count == 0
+    assert view.categories == ()
     text = plain_text(render(view, fmt, templates), fmt)
     assert guard.NEXT_STEP in text and guard.DISCLAIMER in text
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 from screening.adapters.prompts import Prompter
 from screening.core.conditions import AnswerValue
 from screening.core.errors import InputEnded, InterviewStopped
-from screening.core.interview import OPENING, Interview, Prompt
+from screening.core.interview import Interview, Prompt, opening_text
 
 FINISH = "__finish__"
 REVIEW_WIDTH = 74
@@ -31,7 +31,7 @@ class TerminalInterview:
     def run(self, *, opening: bool = True) -> dict[str, AnswerValue]:
         """Ask until every applicable question has been put, review, and return the answers."""
         if opening:
-            self.prompter.show(OPENING)
+            self.prompter.show(opening_text(self.interview.defs))
             if not self._guard(lambda: self.prompter.confirm("Ready to start?", default=True)):
                 raise InterviewStopped("not started")
         while True:

@@ -15,11 +15,11 @@ from screening.adapters.prompts import PlainPrompter, Prompter, QuestionaryPromp
 from screening.adapters.store import Store
 from screening.adapters.terminal import TerminalInterview
 from screening.app.records import start_record
-from screening.app.summaries import make_summary, stored_definitions
+from screening.app.summaries import make_summary, record_info, stored_definitions
 from screening.core.answers import stored_form
 from screening.core.conditions import AnswerValue
 from screening.core.errors import BadInputError, InputEnded, InterviewStopped, OutputError
-from screening.core.interview import THANKS, Interview, Mode, prefill
+from screening.core.interview import Interview, Mode, closing_text, prefill
 from screening.core.models import Definitions
 from screening.core.records import COMPLETE, IN_PROGRESS, Clock, Record, with_answers
 
@@ -64,6 +64,7 @@ def run_interview(
             today=today,
             answers=dict(session.answers),
             asked=list(session.asked),
+            clock=clock,
         )
         if session.answers:
             session.save(session.answers, session.asked)
@@ -73,10 +74,10 @@ def run_interview(
             )
         except (InterviewStopped, InputEnded) as stop:
             raise type(stop)(session.stopped_message(stop)) from None
-        files = _write_summaries(session, final, options.output_dir, today)
         session.save(final, interview.asked, status=COMPLETE)
+        files = _write_summaries(session, final, options.output_dir, today)
     if session.mode == "patient":
-        prompter.show("\n" + THANKS)
+        prompter.show("\n" + closing_text(session.defs))
         prompter.show(f"Reference: {session.record.id}")
     else:
         prompter.show("\n" + files[0].read_text(encoding="utf-8"))
@@ -189,6 +190,11 @@ def _write_summaries(
     formats: tuple[Format, ...] = ("text", "html")
     for fmt in formats:
         path = folder / f"screening-{session.record.id}{SUFFIXES[fmt]}"
-        write_private(path, make_summary(session.defs, answers, fmt, session.templates, today))
+        write_private(
+            path,
+            make_summary(
+                session.defs, answers, fmt, session.templates, today, record_info(session.record)
+            ),
+        )
         files.append(path)
     return files

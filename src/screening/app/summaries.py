@@ -15,7 +15,7 @@ from screening.core.answers import validate_answers
 from screening.core.conditions import AnswerValue
 from screening.core.models import Definitions
 from screening.core.records import Record, record_day
-from screening.core.summary import summarise, summary_data
+from screening.core.summary import RecordInfo, summarise, summary_data
 
 
 def make_summary(
@@ -24,9 +24,23 @@ def make_summary(
     fmt: Format,
     templates: Templates,
     today: dt.date,
+    record: RecordInfo,
 ) -> str:
     """The guarded summary document for these answers."""
-    return render(summarise(defs, answers, today), fmt, templates)
+    return render(summarise(defs, answers, today, record), fmt, templates)
+
+
+def record_info(record: Record) -> RecordInfo:
+    """What the page says about a stored record: id, who filled it in, status, local time."""
+    local = dt.datetime.fromisoformat(record.updated).astimezone()
+    offset = local.strftime("%z")
+    return RecordInfo(
+        definitions=record.definitions_hash[:12],
+        id=record.id,
+        mode=record.mode,
+        status=record.status,
+        completed=f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})",
+    )
 
 
 def summary_from_file(
@@ -40,10 +54,12 @@ def summary_from_file(
 ) -> str:
     """Check a file of answers against the definitions and make its summary."""
     from screening.adapters.answers_file import read_answers
+    from screening.adapters.definition_files import take_snapshot
 
     defs = load_definitions(rules_dir, cache_dir)
     given = read_answers(answers_file, defs.questionnaire, today)
-    return make_summary(defs, given, fmt, templates_dir, today)
+    version = take_snapshot(rules_dir, templates_dir).hash[:12]
+    return make_summary(defs, given, fmt, templates_dir, today, RecordInfo(definitions=version))
 
 
 def stored_definitions(
@@ -76,11 +92,11 @@ class Reprinter:
         """The summary as it read when the record was last saved: same definitions,
         templates and date."""
         defs, templates, answers = self.answers(record)
-        return make_summary(defs, answers, fmt, templates, record_day(record))
+        return make_summary(defs, answers, fmt, templates, record_day(record), record_info(record))
 
     def export(self, record: Record) -> dict[str, Any]:
         defs, _, answers = self.answers(record)
-        data = summary_data(summarise(defs, answers, record_day(record)))
+        data = summary_data(summarise(defs, answers, record_day(record), record_info(record)))
         return {
             "id": record.id,
             "created": record.created,

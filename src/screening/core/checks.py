@@ -62,9 +62,48 @@ def _check_questionnaire(qn: Questionnaire, rs: RuleSet) -> Iterator[Finding]:
             if hits:
                 yield Finding("questionnaire", (*at, *field), f"{q.id}: {guard.describe(hits)}")
         earlier.setdefault(q.id, q)
-    hits = guard.find_decision_language(qn.title)
-    if hits:
-        yield Finding("questionnaire", ("title",), guard.describe(hits))
+    for name in ("title", "crisis_line", "header_section"):
+        text = getattr(qn, name)
+        hits = guard.find_decision_language(text) if text else []
+        if hits:
+            yield Finding("questionnaire", (name,), guard.describe(hits))
+    yield from _check_page(qn)
+
+
+def _check_page(qn: Questionnaire) -> Iterator[Finding]:
+    """What the page shows first and combines must name questions and choices that exist."""
+    for i, item in enumerate(qn.review_first):
+        q = qn.get(item.question)
+        if q is None:
+            yield Finding(
+                "questionnaire",
+                ("review_first", i, "question"),
+                f"review_first: unknown question id '{item.question}'",
+            )
+            continue
+        ids = {c.id for c in qn.choices_of(q)}
+        for c in [*(item.choices or []), *item.except_]:
+            if c not in ids:
+                yield Finding(
+                    "questionnaire",
+                    ("review_first", i),
+                    f"review_first: '{q.id}' has no choice '{c}'",
+                )
+    for i, combined in enumerate(qn.combine):
+        for j, qid in enumerate(combined.questions):
+            q = qn.get(qid)
+            if q is None or q.widget != "typed":
+                yield Finding(
+                    "questionnaire",
+                    ("combine", i, "questions", j),
+                    f"combine {combined.id}: '{qid}' is not a typed question",
+                )
+    for i, q in enumerate(qn.questions):
+        for qid in q.refers_to():
+            if qn.get(qid) is None:
+                yield Finding(
+                    "questionnaire", ("questions", i), f"{q.id}: unknown question id '{qid}'"
+                )
 
 
 def _check_choice_source(
@@ -72,6 +111,9 @@ def _check_choice_source(
 ) -> Iterator[Finding]:
     if q.inline_choices is not None:
         yield from _check_choices(q.inline_choices, (*at, "choices"), q.id)
+    also = getattr(q, "choices_also", None)
+    if also:
+        yield from _check_choices(also, (*at, "choices_also"), q.id)
     if q.choice_list_name is not None and q.choice_list_name not in qn.choice_lists:
         yield Finding(
             "questionnaire",
@@ -149,7 +191,18 @@ def _check_ids(rs: RuleSet) -> Iterator[Finding]:
 
 
 def _check_wording(rs: RuleSet) -> Iterator[Finding]:
-    """Sources' titles and publishers and category titles are printed: guard them."""
+    """Sources' titles and publishers, category titles and the evidence box are printed:
+    guard them, and the evidence box cites known sources."""
+    known = {s.id for s in rs.sources}
+    for i, note in enumerate(rs.evidence):
+        hits = guard.find_decision_language(note.text)
+        if hits:
+            yield _rules_finding(("evidence", i, "text"), "evidence", guard.describe(hits))
+        for j, src in enumerate(note.sources):
+            if src not in known:
+                yield _rules_finding(
+                    ("evidence", i, "sources", j), "evidence", f"unknown source '{src}'"
+                )
     texts = [
         (("sources", i, f), s.id, getattr(s, f))
         for i, s in enumerate(rs.sources)

@@ -9,7 +9,7 @@ the person gave to ``answer()``, saves, and repeats; then shows ``review()`` and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -25,18 +25,30 @@ SKIP = "__skip__"  # the option id that skips a single-choice question
 OPENING = """\
 About this form
 
-This form asks about your pain and your health. It takes about 5 to 10 minutes.
+This form asks about your pain and your health. It takes about 10 minutes.
 It is not a medical test, and it does not decide anything about your care.
-Your answers go to the clinician you will see, to help plan your visit.
+Your answers go to the doctor or nurse you will see, to help plan your visit.
 You can skip any question. Only how long you have had the pain is needed.
 You can check and change your answers at the end.
-To stop at any time, press Ctrl-C. Your answers so far are kept."""
+To stop at any time, hold down the Ctrl key and press C. Your answers so far are kept."""
 
 THANKS = """\
 Thank you. You have finished the form.
 
 Please let the front desk know that you are done.
-Your answers will go to the clinician before your visit."""
+Your answers will go to the doctor or nurse before your visit."""
+
+
+def opening_text(defs: Definitions) -> str:
+    """The opening screen, with the clinic's crisis line."""
+    line = defs.questionnaire.crisis_line
+    return OPENING + (f"\n\n{line}" if line else "")
+
+
+def closing_text(defs: Definitions) -> str:
+    """The closing screen, with the clinic's crisis line."""
+    line = defs.questionnaire.crisis_line
+    return THANKS + (f"\n\n{line}" if line else "")
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,8 @@ class Interview:
     today: dt.date = field(default_factory=dt.date.today)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
+    # Reads the time of day for questions stamped when others are answered.
+    clock: Callable[[], dt.datetime] | None = None
 
     @property
     def audience(self) -> str:
@@ -100,8 +114,8 @@ class Interview:
     def _prompt(self, q: Question, number: int, total: int) -> Prompt:
         qn, current = self.defs.questionnaire, self.answers.get(q.id)
         ctx = qn.context(q, self.answers, self.today)
-        wording = {c.id: c.text for c in ctx.choices}
-        options = tuple((i, wording[i]) for i in ctx.offered)
+        wording = {c.id: c.text for c in ctx.choices if not c.retired}
+        options = tuple((i, wording[i]) for i in ctx.offered if i in wording)
         default: str | tuple[str, ...] = q.as_typed(current)
         if q.widget == "one":
             if not q.required:
@@ -160,8 +174,16 @@ class Interview:
             self.answers.pop(question_id, None)
         else:
             self.answers[question_id] = value
+            self._stamp(question_id)
         if question_id not in self.asked:
             self.asked.append(question_id)
+
+    def _stamp(self, answered: str) -> None:
+        if self.clock is None:
+            return
+        for q in self.defs.questionnaire.questions:
+            if q.stamped_when(answered) and q.id not in self.answers:
+                self.answers[q.id] = self.clock().astimezone().strftime("%H:%M")
 
     def change(self, question_id: str, raw: str | Sequence[str]) -> str | None:
         """Like ``answer``; a change can also close a branch (its answers go) or open one

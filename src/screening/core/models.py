@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -21,8 +21,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ReviewItem(_Strict):
+    """An answer the clinician should see first, when it was given."""
+
+    question: Id
+    # Only these choices count (and only they are shown); default: every choice but those
+    # listed in `except`.
+    choices: list[Id] | None = None
+    except_: list[Id] = Field(default=[], alias="except")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Combined(_Strict):
+    """Answers shown as one row: blood pressure as 150/95 mmHg."""
+
+    id: Id
+    label: Text
+    questions: list[Id] = Field(min_length=2)
+    separator: str = "/"
+    unit: Text | None = None
+
+
 class Questionnaire(_Strict):
     title: Text
+    # Shown on the opening and closing screens; a clinic outside the US sets its own.
+    crisis_line: Text | None = None
+    # The section whose answers head the page (name, clinic id, date of birth).
+    header_section: Text | None = None
+    review_first: list[ReviewItem] = []
+    combine: list[Combined] = []
     # Lists of choices that several questions share, by name (XLSForm's list_name).
     choice_lists: dict[Id, list[Choice]] = {}
     questions: list[Question] = Field(min_length=1)
@@ -55,9 +83,11 @@ class Questionnaire(_Strict):
         ids = tuple(c.id for c in choices)
         if source is not None:
             picked = answers.get(source)
-            chosen = set(picked) if isinstance(picked, list) else set()
+            chosen = {*(picked if isinstance(picked, list) else ()), *question.always_offered}
             ids = tuple(i for i in ids if i in chosen)
-        return AnswerContext(today=today, choices=choices, offered=ids, choices_from=source)
+        return AnswerContext(
+            today=today, choices=choices, offered=ids, choices_from=source, answers=answers
+        )
 
 
 class Source(_Strict):
@@ -76,8 +106,11 @@ class Source(_Strict):
         return self
 
     def citation(self) -> str:
-        tail = ", ".join(str(x) for x in (self.year, self.url) if x is not None)
-        return f"{self.title}. {self.publisher}" + (f" ({tail})" if tail else "") + "."
+        where = self.url or ""
+        if where.startswith("https://doi.org/"):
+            where = "doi:" + where.removeprefix("https://doi.org/")
+        tail = ". ".join(str(x) for x in (self.year, where) if x)
+        return f"{self.title}. {self.publisher}" + (f", {tail}" if tail else "") + "."
 
 
 class Criterion(_Strict):
@@ -91,10 +124,19 @@ class Category(_Strict):
     title: Text
 
 
+class EvidenceNote(_Strict):
+    """A statement printed the same on every summary, with its sources."""
+
+    text: Text
+    sources: list[Id] = Field(min_length=1)
+
+
 class Rule(_Strict):
     id: Id
     category: Id
     when: Condition
+    # Marks the answers it looks at, where they are shown first ("BP 150/95 mmHg (high)").
+    flag: Literal["high", "low"] | None = None
     note: Text = Field(description="For the clinician; {question_id} quotes an answer.")
     sources: list[Id] = Field(min_length=1)
     criteria: list[str] = []
@@ -113,6 +155,8 @@ class Rule(_Strict):
 class RuleSet(_Strict):
     sources: list[Source] = Field(min_length=1)
     criteria: list[Criterion] = []
+    # The evidence box: the same on every summary, so nothing in it is about the patient.
+    evidence: list[EvidenceNote] = []
     categories: list[Category] = Field(min_length=1)
     rules: list[Rule] = []
 

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
@@ -80,6 +80,8 @@ class Choice(_Strict):
     )
     # Chosen alone: "prefer not to say" or "not sure" cannot stand beside another choice.
     exclusive: bool = False
+    # Kept so that stored records and answers files still read; never offered again.
+    retired: bool = False
 
     @property
     def clinician_label(self) -> str:
@@ -94,6 +96,7 @@ class AnswerContext:
     choices: tuple[Choice, ...] = ()  # the question's whole list
     offered: tuple[str, ...] = ()  # the ids on offer now (fewer, with choices_from)
     choices_from: str | None = None
+    answers: Mapping[str, AnswerValue] = field(default_factory=dict)  # the answers before it
 
 
 class QuestionBase(_Strict):
@@ -130,6 +133,11 @@ class QuestionBase(_Strict):
         return None
 
     @property
+    def always_offered(self) -> tuple[str, ...]:
+        """Choice ids offered whatever was picked in ``picks_from``."""
+        return ()
+
+    @property
     def choice_list_name(self) -> str | None:
         """The shared choice list the question names, if any."""
         return None
@@ -157,6 +165,14 @@ class QuestionBase(_Strict):
     def lists_choices(self) -> bool:
         """Whether a listing of questions shows choices under this one."""
         return False
+
+    def stamped_when(self, answered: str) -> bool:
+        """Whether answering ``answered`` fills in this question with the time of day."""
+        return False
+
+    def refers_to(self) -> list[str]:
+        """Other question ids this one names (besides its condition and choices_from)."""
+        return []
 
     def comparison_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         """Why a rule or skip condition cannot compare this question so, or None."""
@@ -228,6 +244,11 @@ _ABBREVIATIONS = {
 }
 
 
+class LowerThan(_Strict):
+    question: Id
+    message: Text
+
+
 class NumberQuestion(QuestionBase):
     type: Literal["number"]
     min: float | None = None
@@ -236,6 +257,10 @@ class NumberQuestion(QuestionBase):
     # Units a person may answer in, with how many stored units each is ("2 years" -> 24
     # months). A factor may be written as a fraction: weeks: 12/52.
     input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Factor] | None = None
+    # Two answers as a person would type them, shown as a hint: ["8 months", "2 years"].
+    examples: list[Text] = Field(default=[], max_length=3)
+    # The answer must be lower than an earlier one (the bottom blood pressure number).
+    lower_than: LowerThan | None = None
 
     whole: ClassVar[bool] = False
 
@@ -243,7 +268,16 @@ class NumberQuestion(QuestionBase):
     def _bounds_in_order(self) -> NumberQuestion:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is greater than max")
+        if self.input_units and len(self.examples) < 2:
+            raise ValueError("input_units needs two examples, like [8 months, 2 years]")
         return self
+
+    def refers_to(self) -> list[str]:
+        return [self.lower_than.question] if self.lower_than else []
+
+    def _like(self, quoted: bool = True) -> str:
+        q = "'" if quoted else ""
+        return f"like {q}{self.examples[0]}{q} or {q}{self.examples[1]}{q}"
 
     def _bounds(self) -> str:
         low, high = self.min, self.max
@@ -272,6 +306,10 @@ class NumberQuestion(QuestionBase):
             self.max is not None and value > self.max
         ):
             return None, expected
+        if self.lower_than is not None:
+            other = ctx.answers.get(self.lower_than.question)
+            if isinstance(other, int | float) and not isinstance(other, bool) and value >= other:
+                return None, self.lower_than.message
         whole = self.whole or float(value).is_integer()
         return (int(value) if whole else float(value)), None
 
@@ -283,16 +321,16 @@ class NumberQuestion(QuestionBase):
         match = _QUANTITY.match(text)
         if match is None:
             if self.input_units:
-                return None, f"Type a number and {self._units()}, like '8 months' or '2 years'."
+                return None, f"Type a number and {self._units()}, {self._like()}."
             return None, self._number_hint()
         number = float(match.group(1).replace(",", "."))
         unit = match.group(2).lower().rstrip(".")
         if self.input_units:
             if not unit:
-                return None, f"Add {self._units()}, like '8 months' or '2 years'."
+                return None, f"Add {self._units()}, {self._like()}."
             factor = self._unit_factor(unit)
             if factor is None:
-                return None, f"Use {self._units()}, like '8 months' or '2 years'."
+                return None, f"Use {self._units()}, {self._like()}."
             return round(number * factor, 2), None
         if unit and unit != (self.unit or "").lower():
             return None, self._number_hint()
@@ -339,7 +377,7 @@ class NumberQuestion(QuestionBase):
 
     def typing_hint(self) -> str:
         if self.input_units:
-            return "(like 8 months or 2 years)"
+            return f"({self._like(quoted=False)})"
         if self.whole and self.min is not None and self.max is not None:
             # A scale is typed, not picked from a list: Enter alone must never mean 0.
             return f"({format_number(self.min)} to {format_number(self.max)})"
@@ -437,6 +475,41 @@ class DateQuestion(QuestionBase):
         return None
 
 
+_CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.h]([0-5][0-9])")
+
+
+class TimeQuestion(QuestionBase):
+    """A time of day on the 24-hour clock, stored as HH:MM."""
+
+    type: Literal["time"]
+    # When any of these questions is answered and this one is not, the interview fills in
+    # the time of day (the time vital signs were taken); staff can still change it.
+    stamped_by: list[Id] = []
+
+    def accept(self, value: Any, ctx: AnswerContext) -> Result:
+        expected = self.invalid or "Enter a time as HH:MM on the 24-hour clock, like 09:30."
+        if isinstance(value, dt.time):
+            value = value.strftime("%H:%M")
+        if not isinstance(value, str) or len(value) > 10:
+            return None, expected
+        match = _CLOCK_TIME.fullmatch(value.strip())
+        if match is None:
+            return None, expected
+        return f"{int(match.group(1)):02d}:{match.group(2)}", None
+
+    def typing_hint(self) -> str:
+        return "(HH:MM, 24-hour clock)"
+
+    def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
+        return f"'{self.id}' is a time of day: only 'answered' can test it"
+
+    def stamped_when(self, answered: str) -> bool:
+        return answered in self.stamped_by
+
+    def refers_to(self) -> list[str]:
+        return list(self.stamped_by)
+
+
 class ChoiceQuestion(QuestionBase):
     """Fields of both choice kinds: the choices inline, a named shared list, or those picked
     in an earlier question."""
@@ -447,6 +520,9 @@ class ChoiceQuestion(QuestionBase):
         default=None,
         description="An earlier multiple-choice question: offer what was picked there.",
     )
+    choices_also: list[Choice] | None = Field(
+        default=None, description="With choices_from: choices always offered after those."
+    )
 
     operators: ClassVar[tuple[str, ...]] = CHOICE_OPS
 
@@ -455,7 +531,14 @@ class ChoiceQuestion(QuestionBase):
         given = [self.choices, self.choice_list, self.choices_from]
         if sum(x is not None for x in given) != 1:
             raise ValueError("a choice question needs one of choices, choice_list or choices_from")
+        if self.choices_also is not None and self.choices_from is None:
+            raise ValueError("choices_also goes with choices_from")
         return self
+
+    @property
+    def always_offered(self) -> tuple[str, ...]:
+        """Choice ids offered whatever was picked before (choices_also)."""
+        return tuple(c.id for c in self.choices_also or ())
 
     @property
     def picks_from(self) -> str | None:
@@ -480,8 +563,8 @@ class ChoiceQuestion(QuestionBase):
             return tuple(owner.choice_lists.get(self.choice_list, ()))
         source = owner.get(self.choices_from or "")
         if source is None or self.id in seen:
-            return ()
-        return source.list_choices(owner, seen | {self.id})
+            return tuple(self.choices_also or ())
+        return (*source.list_choices(owner, seen | {self.id}), *(self.choices_also or ()))
 
     def _picked(self, value: AnswerValue) -> list[str]:
         return value if isinstance(value, list) else [str(value)]
@@ -564,12 +647,14 @@ Question = Annotated[
     | Annotated[NumberQuestion, Tag("number")]
     | Annotated[IntegerQuestion, Tag("integer")]
     | Annotated[DateQuestion, Tag("date")]
+    | Annotated[TimeQuestion, Tag("time")]
     | Annotated[SingleChoiceQuestion, Tag("single")]
     | Annotated[MultiChoiceQuestion, Tag("multi")],
     Discriminator(
         _kind,
         custom_error_type="question_type",
-        custom_error_message="type must be one of: text, number, integer, date, single, multi",
+        custom_error_message="type must be one of: text, number, integer, date, time, single, "
+        "multi",
     ),
 ]
 QUESTION_KINDS: tuple[type[QuestionBase], ...] = (
@@ -577,6 +662,7 @@ QUESTION_KINDS: tuple[type[QuestionBase], ...] = (
     NumberQuestion,
     IntegerQuestion,
     DateQuestion,
+    TimeQuestion,
     SingleChoiceQuestion,
     MultiChoiceQuestion,
 )

@@ -22,6 +22,7 @@ class Point:
     quoted: Mapping[str, AnswerValue | None]
     sources: tuple[str, ...]
     triggered_by: tuple[str, ...]
+    flag: str | None = None  # marks the answers it looks at as high or low
 
 
 def run_rules(defs: Definitions, answers: Mapping[str, AnswerValue]) -> list[Point]:
@@ -43,4 +44,5 @@ def _point(rule: Rule, answers: Mapping[str, AnswerValue]) -> Point:
         quoted={q: raw(q) for q in rule.quotes},
         sources=tuple(rule.sources),
         triggered_by=tuple(q for q in rule.looks_at if is_answered(answers.get(q))),
+        flag=rule.flag,
     )

@@ -1,6 +1,9 @@
 """The summary view: what the clinician's page shows, built from answers and points.
 
-Pure and format-free: the templates decide the layout, this decides the content.
+Pure and format-free: the templates decide the layout, this decides the content. Every
+answer is formatted for people here, and only here. The page reads the same whatever the
+answers: no count, score or ranking; the evidence box and the numbered sources are the same
+on every summary.
 """
 
 from __future__ import annotations
@@ -14,9 +17,13 @@ from typing import Any
 from screening.core.answers import applicable_questions, stored_form
 from screening.core.conditions import AnswerValue
 from screening.core.guard import DISCLAIMER, NEXT_STEP
-from screening.core.models import PLACEHOLDER, Definitions, Questionnaire
+from screening.core.models import PLACEHOLDER, Combined, Definitions, Questionnaire, ReviewItem
 from screening.core.rules import Point, run_rules
 from screening.core.sanitize import clean_text
+
+NOT_ANSWERED = "(not answered)"
+TYPED_MARKER = "[typed text]"
+FILLED_IN_BY = {"staff": "Intake staff with the patient", "patient": "The patient, alone"}
 
 
 @dataclass(frozen=True)
@@ -24,13 +31,23 @@ class Row:
     id: str
     label: str
     value: str
+    flag: str = ""  # "high" or "low", from a rule that cites its threshold
+    whole: bool = True  # False: only part of the answer (the choices review-first names)
+
+    @property
+    def shown(self) -> str:
+        return f"{self.value} ({self.flag})" if self.flag else self.value
+
+    @property
+    def line(self) -> str:
+        return f"{self.label}: {self.shown}"
 
 
 @dataclass(frozen=True)
 class Section:
     title: str
     rows: tuple[Row, ...]
-    not_answered: tuple[str, ...]
+    not_answered: tuple[str, ...]  # the questions of this section asked but not answered
 
 
 @dataclass(frozen=True)
@@ -38,13 +55,14 @@ class PointView:
     rule: str
     text: str
     triggered_by: tuple[Row, ...]
+    triggered_ids: tuple[str, ...]  # the question ids, for programs
     sources: tuple[str, ...]
     source_ids: tuple[str, ...]
     refs: tuple[int, ...]
 
     @property
     def ref_label(self) -> str:
-        return " ".join(f"[{n}]" for n in self.refs)
+        return "[" + ",".join(str(n) for n in self.refs) + "]"
 
 
 @dataclass(frozen=True)
@@ -55,79 +73,60 @@ class CategoryView:
 
 
 @dataclass(frozen=True)
+class EvidenceView:
+    text: str
+    refs: tuple[int, ...]
+
+    @property
+    def ref_label(self) -> str:
+        return "[" + ",".join(str(n) for n in self.refs) + "]"
+
+
+@dataclass(frozen=True)
+class RecordInfo:
+    """Where the answers come from: a stored record, or a file (no id, mode or time)."""
+
+    definitions: str  # the definitions version (hash prefix)
+    id: str | None = None
+    mode: str | None = None
+    status: str = "complete"
+    completed: str | None = None  # local date and time, with its offset
+
+
+@dataclass(frozen=True)
 class SummaryView:
     title: str
     prepared: str
+    header: tuple[Row, ...]
+    review_first: tuple[Row, ...]
     sections: tuple[Section, ...]
     categories: tuple[CategoryView, ...]
+    evidence: tuple[EvidenceView, ...]
     references: tuple[tuple[int, str], ...]
     next_step: str
     disclaimer: str
     answers: Mapping[str, Any]
     typed_text: tuple[str, ...]
+    status: str = "complete"
+
+    @property
+    def not_answered(self) -> tuple[str, ...]:
+        """Every question asked but not answered, in questionnaire order."""
+        return tuple(label for section in self.sections for label in section.not_answered)
+
+    @property
+    def answered_sections(self) -> tuple[Section, ...]:
+        return tuple(section for section in self.sections if section.rows)
+
     # The same summary with every typed answer replaced by a neutral marker: the guard reads
     # this one, so a person's own words neither stop a summary nor let a verdict through.
     guarded: SummaryView | None = None
 
-    @property
-    def point_count(self) -> int:
-        return sum(len(c.points) for c in self.categories)
-
 
 # Plain frozen records of text: the template sandbox may read their public fields freely.
-VIEW_TYPES: frozenset[type] = frozenset({Row, Section, PointView, CategoryView, SummaryView})
-
-
-def build_summary(
-    defs: Definitions,
-    answers: Mapping[str, AnswerValue],
-    points: Sequence[Point],
-    prepared: dt.date,
-) -> SummaryView:
-    qn, rs = defs.questionnaire, defs.ruleset
-    shown = {
-        q.id: show_answer(qn, q.id, answers[q.id], prepared)
-        for q in qn.questions
-        if q.id in answers
-    }
-    numbers = _source_numbers(defs, points)
-
-    def row(question_id: str) -> Row:
-        q = qn[question_id]
-        return Row(q.id, q.label, shown.get(q.id, NOT_ANSWERED))
-
-    categories = []
-    for cat in rs.categories:
-        views = tuple(
-            PointView(
-                rule=p.rule,
-                text=clean_text(_note_text(qn, p, prepared)),
-                triggered_by=tuple(row(t) for t in p.triggered_by),
-                sources=tuple(rs.citations[s] for s in p.sources),
-                source_ids=p.sources,
-                refs=tuple(sorted(numbers[s] for s in p.sources)),
-            )
-            for p in points
-            if p.category == cat.id
-        )
-        if views:
-            categories.append(CategoryView(cat.id, cat.title, views))
-    return SummaryView(
-        title=qn.title,
-        prepared=prepared.isoformat(),
-        sections=_sections(qn, answers, shown),
-        categories=tuple(categories),
-        references=tuple((n, rs.citations[s]) for s, n in numbers.items()),
-        next_step=NEXT_STEP,
-        disclaimer=DISCLAIMER,
-        answers={
-            k: clean_text(v) if isinstance(v, str) else v for k, v in stored_form(answers).items()
-        },
-        typed_text=tuple(shown[q.id] for q in qn.questions if q.typed_by_person and q.id in shown),
-    )
-
-
-NOT_ANSWERED = "(not answered)"
+VIEW_TYPES: frozenset[type] = frozenset(
+    {Row, Section, PointView, CategoryView, EvidenceView, SummaryView}
+)
 
 
 def show_answer(
@@ -138,36 +137,210 @@ def show_answer(
     return q.show(value, qn.context(q, {}, today), short=short)
 
 
-def _note_text(qn: Questionnaire, point: Point, today: dt.date) -> str:
-    def quote(match: re.Match[str]) -> str:
-        value = point.quoted.get(match.group(1))
-        return NOT_ANSWERED if value is None else show_answer(qn, match.group(1), value, today)
+class _Page:
+    """Builds one view: the answers shown once, flagged where a rule flags them."""
 
-    return PLACEHOLDER.sub(quote, point.note)
+    def __init__(
+        self,
+        defs: Definitions,
+        answers: Mapping[str, AnswerValue],
+        points: Sequence[Point],
+        today: dt.date,
+    ) -> None:
+        self.qn, self.rs = defs.questionnaire, defs.ruleset
+        self.answers, self.points, self.today = answers, points, today
+        self.shown = {
+            q.id: show_answer(self.qn, q.id, answers[q.id], today)
+            for q in self.qn.questions
+            if q.id in answers
+        }
+        self.flags = {q: p.flag for p in points if p.flag for q in p.triggered_by}
+        self.combined = {qid: c for c in self.qn.combine for qid in c.questions}
+
+    def row(self, question_id: str) -> Row:
+        q = self.qn[question_id]
+        return Row(q.id, q.label, self.shown.get(q.id, NOT_ANSWERED), self.flags.get(q.id, ""))
+
+    def combined_row(self, combined: Combined) -> Row | None:
+        parts = [self.answers.get(qid) for qid in combined.questions]
+        if all(p is None for p in parts):
+            return None
+        value = combined.separator.join(
+            "?" if p is None else self.qn[qid].as_typed(p)
+            for qid, p in zip(combined.questions, parts, strict=True)
+        )
+        flags = [self.flags[q] for q in combined.questions if q in self.flags]
+        unit = f" {combined.unit}" if combined.unit else ""
+        return Row(combined.id, combined.label, value + unit, flags[0] if flags else "")
+
+    def rows_of(self, question_ids: Sequence[str]) -> list[Row]:
+        rows: list[Row] = []
+        done: set[str] = set()
+        for qid in question_ids:
+            combined = self.combined.get(qid)
+            if combined is None:
+                rows.append(self.row(qid))
+            elif combined.id not in done:
+                done.add(combined.id)
+                row = self.combined_row(combined)
+                if row is not None:
+                    rows.append(row)
+        return rows
+
+    def sections(self, audience: str, shown_first: set[str]) -> tuple[Section, ...]:
+        """The answers by section, leaving out what the header and review-first show."""
+        found: dict[str, tuple[list[str], list[str]]] = {}
+        asked = {q.id for q in applicable_questions(self.qn, self.answers, audience)}
+        for q in self.qn.questions:
+            if q.section == self.qn.header_section or q.id in shown_first:
+                continue
+            combined = self.combined.get(q.id)
+            if q.id in self.answers:
+                found.setdefault(q.section, ([], []))[0].append(q.id)
+            elif q.id in asked and combined is None:
+                found.setdefault(q.section, ([], []))[1].append(q.label)
+            elif (
+                q.id in asked
+                and combined is not None
+                and combined.questions[-1] == q.id
+                and (not any(x in self.answers for x in combined.questions))
+            ):
+                found.setdefault(q.section, ([], []))[1].append(combined.label)
+        return tuple(
+            Section(title, tuple(self.rows_of(ids)), tuple(missing))
+            for title, (ids, missing) in found.items()
+        )
+
+    def review_first(self) -> tuple[Row, ...]:
+        flagged = [r for r in self.rows_of([q for q in self.flags if q in self.answers]) if r.flag]
+        items = [row for item in self.qn.review_first if (row := self._review_row(item))]
+        return tuple(flagged + items)
+
+    def _review_row(self, item: ReviewItem) -> Row | None:
+        value = self.answers.get(item.question)
+        if value is None:
+            return None
+        q = self.qn[item.question]
+        if isinstance(value, list) or item.choices is not None:
+            picked = value if isinstance(value, list) else [str(value)]
+            kept = [
+                v
+                for v in picked
+                if (item.choices is None or v in item.choices) and v not in item.except_
+            ]
+            if not kept:
+                return None
+            value = kept if isinstance(value, list) else kept[0]
+        shown = show_answer(self.qn, q.id, value, self.today)
+        return Row(q.id, q.label, shown, whole=shown == self.shown.get(q.id))
+
+    def header(self, record: RecordInfo | None) -> tuple[Row, ...]:
+        ids = [
+            q.id
+            for q in self.qn.questions
+            if q.section == self.qn.header_section and q.id in self.answers
+        ]
+        rows = self.rows_of(ids)
+        if record is not None:
+            rows += [Row("record", "Record", record.id or "none (answers file)")]
+            if record.mode:
+                rows.append(
+                    Row("filled_in_by", "Filled in by", FILLED_IN_BY.get(record.mode, record.mode))
+                )
+            rows.append(Row("status", "Status", record.status.replace("_", " ")))
+            if record.completed:
+                rows.append(Row("completed", "Last saved", record.completed))
+            rows.append(Row("definitions", "Version", record.definitions))
+        return tuple(rows)
+
+    def note_text(self, point: Point) -> str:
+        def quote(match: re.Match[str]) -> str:
+            value = point.quoted.get(match.group(1))
+            return (
+                NOT_ANSWERED
+                if value is None
+                else show_answer(self.qn, match.group(1), value, self.today)
+            )
+
+        return clean_text(PLACEHOLDER.sub(quote, point.note))
 
 
-def _source_numbers(defs: Definitions, points: Sequence[Point]) -> dict[str, int]:
-    """Sources numbered in the order they are first cited, category by category."""
-    numbers: dict[str, int] = {}
-    for cat in defs.ruleset.categories:
-        for p in points:
-            if p.category == cat.id:
-                for s in p.sources:
-                    numbers.setdefault(s, len(numbers) + 1)
-    return numbers
+def build_summary(
+    defs: Definitions,
+    answers: Mapping[str, AnswerValue],
+    points: Sequence[Point],
+    prepared: dt.date,
+    record: RecordInfo | None = None,
+) -> SummaryView:
+    page, rs = _Page(defs, answers, points, prepared), defs.ruleset
+    # Every source has its number on every summary, in the order the rules file lists them.
+    numbers = {s.id: n for n, s in enumerate(rs.sources, start=1)}
+    categories = []
+    for cat in rs.categories:
+        views = tuple(
+            PointView(
+                rule=p.rule,
+                text=page.note_text(p),
+                triggered_by=tuple(page.rows_of(p.triggered_by)),
+                triggered_ids=p.triggered_by,
+                sources=tuple(rs.citations[s] for s in p.sources),
+                source_ids=p.sources,
+                refs=tuple(sorted(numbers[s] for s in p.sources)),
+            )
+            for p in points
+            if p.category == cat.id
+        )
+        if views:
+            categories.append(CategoryView(cat.id, cat.title, views))
+    audience = "everyone" if record is not None and record.mode == "patient" else "staff"
+    evidence = tuple(
+        EvidenceView(clean_text(e.text), tuple(sorted(numbers[s] for s in e.sources)))
+        for e in rs.evidence
+    )
+    review_first = page.review_first()
+    shown_first = {r.id for r in review_first if r.whole} | {
+        q
+        for r in review_first
+        for c in defs.questionnaire.combine
+        if c.id == r.id
+        for q in c.questions
+    }
+    return SummaryView(
+        title=defs.questionnaire.title,
+        prepared=prepared.isoformat(),
+        header=page.header(record),
+        review_first=review_first,
+        sections=page.sections(audience, shown_first),
+        categories=tuple(categories),
+        evidence=tuple(
+            EvidenceView(clean_text(e.text), tuple(sorted(numbers[s] for s in e.sources)))
+            for e in rs.evidence
+        ),
+        references=_cited(rs.sources, numbers, categories, evidence),
+        next_step=NEXT_STEP,
+        disclaimer=DISCLAIMER,
+        answers={
+            k: clean_text(v) if isinstance(v, str) else v for k, v in stored_form(answers).items()
+        },
+        typed_text=tuple(
+            page.shown[q.id]
+            for q in defs.questionnaire.questions
+            if q.typed_by_person and q.id in page.shown
+        ),
+        status=record.status if record is not None else "complete",
+    )
 
 
-def _sections(
-    qn: Questionnaire, answers: Mapping[str, AnswerValue], shown: Mapping[str, str]
-) -> tuple[Section, ...]:
-    sections: dict[str, tuple[list[Row], list[str]]] = {}
-    asked = {q.id for q in applicable_questions(qn, answers)}
-    for q in qn.questions:
-        if q.id in shown:
-            sections.setdefault(q.section, ([], []))[0].append(Row(q.id, q.label, shown[q.id]))
-        elif q.id in asked and q.audience == "everyone":
-            sections.setdefault(q.section, ([], []))[1].append(q.label)
-    return tuple(Section(t, tuple(r), tuple(n)) for t, (r, n) in sections.items())
+def _cited(
+    sources: Sequence[Any],
+    numbers: Mapping[str, int],
+    categories: Sequence[CategoryView],
+    evidence: Sequence[EvidenceView],
+) -> tuple[tuple[int, str], ...]:
+    """The sources this page cites, each under its fixed number."""
+    used = {n for c in categories for p in c.points for n in p.refs}
+    used |= {n for e in evidence for n in e.refs}
+    return tuple((numbers[s.id], s.citation()) for s in sources if numbers[s.id] in used)
 
 
 def summary_data(view: SummaryView) -> dict[str, Any]:
@@ -175,6 +348,12 @@ def summary_data(view: SummaryView) -> dict[str, Any]:
     return {
         "title": view.title,
         "prepared": view.prepared,
+        "status": view.status,
+        "header": {r.id: r.shown for r in view.header},
+        "review_first": [
+            {"id": r.id, "label": r.label, "value": r.value, "flag": r.flag}
+            for r in view.review_first
+        ],
         "next_step": view.next_step,
         "disclaimer": view.disclaimer,
         "answers": dict(view.answers),
@@ -186,22 +365,26 @@ def summary_data(view: SummaryView) -> dict[str, Any]:
                 "text": p.text,
                 "source": "; ".join(p.sources),
                 "source_ids": list(p.source_ids),
-                "triggered_by": [r.id for r in p.triggered_by],
+                "triggered_by": list(p.triggered_ids),
             }
             for c in view.categories
             for p in c.points
         ],
+        "evidence": [{"text": e.text, "refs": list(e.refs)} for e in view.evidence],
     }
 
 
-TYPED_MARKER = "[typed text]"
-
-
-def summarise(defs: Definitions, answers: Mapping[str, AnswerValue], today: dt.date) -> SummaryView:
+def summarise(
+    defs: Definitions,
+    answers: Mapping[str, AnswerValue],
+    today: dt.date,
+    record: RecordInfo | None = None,
+) -> SummaryView:
     """Run the rules and build the view, with its guarded twin: everything a summary shows."""
-    view = build_summary(defs, answers, run_rules(defs, answers), today)
+    view = build_summary(defs, answers, run_rules(defs, answers), today, record)
     typed = {q.id for q in defs.questionnaire.questions if q.typed_by_person and q.id in answers}
     if not typed:
         return replace(view, guarded=view)
     masked = {k: TYPED_MARKER if k in typed else v for k, v in answers.items()}
-    return replace(view, guarded=build_summary(defs, masked, run_rules(defs, masked), today))
+    guarded = build_summary(defs, masked, run_rules(defs, masked), today, record)
+    return replace(view, guarded=guarded)
