@@ -161,3 +161,76 @@ def test_the_steps_import_no_prompt_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+VITALS_QUESTIONNAIRE = """\
+title: Vitals
+questions:
+  - id: systolic_bp
+    type: integer
+    label: Systolic
+    text: Top number
+    min: 50
+    max: 260
+  - id: diastolic_bp
+    type: integer
+    label: Diastolic
+    text: Bottom number
+    min: 30
+    max: 160
+    lower_than: {question: systolic_bp, message: The bottom number must be lower.}
+  - id: taken_at
+    type: time
+    label: Taken at
+    text: Time taken
+    stamped_by: [systolic_bp, diastolic_bp]
+  - id: flags
+    type: multi
+    label: Flags
+    text: Any of these?
+    choices:
+      - {id: glaucoma, text: Glaucoma}
+      - {id: old_choice, text: Old wording, retired: true}
+  - id: stopped
+    type: multi
+    label: Stopped
+    text: Which did you stop?
+    choices_from: flags
+    choices_also: [{id: none, text: None of these, exclusive: true}]
+"""
+
+
+@pytest.fixture
+def vitals(write_defs: WriteDefs) -> Interview:
+    import datetime as dt
+
+    defs = load_definitions(write_defs(VITALS_QUESTIONNAIRE, SMALL_RULES.replace(
+        "pain_duration_months", "systolic_bp")))
+    moment = dt.datetime(2026, 11, 21, 9, 5, tzinfo=dt.UTC)
+    return Interview(defs, mode="staff", today=TODAY, clock=lambda: moment)
+
+
+def test_the_time_is_stamped_when_a_vital_sign_is_entered(
+    vitals: Interview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    assert vitals.answer("systolic_bp", "150") is None
+    assert vitals.answers["taken_at"] == "09:05"
+    assert vitals.answer("diastolic_bp", "160") == "The bottom number must be lower."
+    assert vitals.answer("diastolic_bp", "95") is None
+    prompt = vitals.next_prompt()
+    assert prompt is not None and prompt.question_id == "taken_at" and prompt.default == "09:05"
+    assert vitals.answer("taken_at", "7.30") is None and vitals.answers["taken_at"] == "07:30"
+    assert vitals.answer("taken_at", "25:00") == (
+        "Enter a time as HH:MM on the 24-hour clock, like 09:30.")
+
+
+def test_retired_choices_are_not_offered_and_extra_choices_are(vitals: Interview) -> None:
+    assert [i for i, _ in vitals.prompt("flags").options] == ["glaucoma"]
+    assert vitals.answer("flags", ["glaucoma"]) is None
+    assert [i for i, _ in vitals.prompt("stopped").options] == ["glaucoma", "none"]
+    assert vitals.answer("stopped", ["none", "glaucoma"]) == (
+        "'None of these' cannot be chosen together with other answers")
