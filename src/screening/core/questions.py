@@ -138,6 +138,11 @@ class QuestionBase(_Strict):
         return ()
 
     @property
+    def extra_choices(self) -> list[Choice]:
+        """Choices offered after those picked in ``picks_from`` (choices_also)."""
+        return []
+
+    @property
     def choice_list_name(self) -> str | None:
         """The shared choice list the question names, if any."""
         return None
@@ -539,6 +544,10 @@ class ChoiceQuestion(QuestionBase):
     def always_offered(self) -> tuple[str, ...]:
         """Choice ids offered whatever was picked before (choices_also)."""
         return tuple(c.id for c in self.choices_also or ())
+
+    @property
+    def extra_choices(self) -> list[Choice]:
+        return list(self.choices_also or [])
 
     @property
     def picks_from(self) -> str | None:
