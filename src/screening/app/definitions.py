@@ -23,11 +23,11 @@ def check_definitions(rules_dir: Path, templates_dir: Path) -> str:
     )
 
 
-def list_questions(rules_dir: Path) -> str:
+def list_questions(rules_dir: Path, cache_dir: Path | None) -> str:
     """Each question's id and facts, then its choice ids and wording."""
     from screening.adapters.definition_files import load_definitions
 
-    qn = load_definitions(rules_dir).questionnaire
+    qn = load_definitions(rules_dir, cache_dir).questionnaire
     lines = []
     for q in qn.questions:
         lines.append(f"{q.id:<22} {', '.join(q.facts())}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ def run_interview(
     today = clock().astimezone().date()
     with Store.open(options.store_path) as store:
         session = _Session.begin(store, options, prompter, clock)
+        # What start-up made lives as long as the interview: leave it out of collections.
+        gc.freeze()
         interview = Interview(
             session.defs,
             mode=session.mode,

@@ -5,13 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from screening.adapters.definition_files import load_definitions, take_snapshot
-from screening.adapters.store import Store
-from screening.app.summaries import Reprinter
-from screening.core.answers import stored_form
-from screening.core.conditions import AnswerValue
 from screening.core.records import (
     COMPLETE,
     IDENTIFIERS,
@@ -21,6 +16,9 @@ from screening.core.records import (
     parse_since,
     with_answers,
 )
+
+if TYPE_CHECKING:
+    from screening.adapters.store import Store
 
 Confirm = Callable[[str], bool]
 
@@ -49,6 +47,8 @@ def start_record(
     store: Store, mode: str, rules_dir: Path, templates_dir: Path, now: dt.datetime
 ) -> Record:
     """A new empty record pointing at a stored copy of the definitions in use now."""
+    from screening.adapters.definition_files import take_snapshot
+
     key = store.keep_snapshot(take_snapshot(rules_dir, templates_dir))
     return new_record(mode, key, now)
 
@@ -64,11 +64,11 @@ def add_record(
 ) -> Record:
     """Check a complete answers file and store it as a complete record."""
     from screening.adapters.answers_file import read_answers
+    from screening.adapters.definition_files import load_definitions
+    from screening.core.answers import stored_form
 
     defs = load_definitions(rules_dir, cache_dir)
-    answers: dict[str, AnswerValue] = read_answers(
-        answers_file, defs.questionnaire, now.astimezone().date()
-    )
+    answers = read_answers(answers_file, defs.questionnaire, now.astimezone().date())
     record = start_record(store, "staff", rules_dir, templates_dir, now)
     record = with_answers(record, stored_form(answers), list(answers), now, status=COMPLETE)
     store.put(record)
@@ -79,6 +79,8 @@ def export_records(
     store: Store, record_id: str | None, fallback_templates: Path
 ) -> Iterator[dict[str, Any]]:
     """Answers and points of one record, or of every record when ``record_id`` is None."""
+    from screening.app.summaries import Reprinter
+
     chosen = store.records() if record_id is None else [store.get(record_id)]
     reprinter = Reprinter(store, fallback_templates)
     for record in chosen:

@@ -68,7 +68,10 @@ def stored_definitions(
     """The definitions and templates a record was answered against."""
     snapshot = store.snapshot(key)
     # Records from schema 1 kept no templates: they print with today's.
-    return definitions_from_snapshot(snapshot), snapshot.templates or fallback_templates
+    from screening.adapters import locations
+
+    defs = definitions_from_snapshot(snapshot, locations.cache_dir())
+    return defs, snapshot.templates or fallback_templates
 
 
 @dataclass

@@ -39,7 +39,8 @@ MULTI_OPS: tuple[Operator, ...] = ("includes_any", "includes_all", "includes_non
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Schemas are built on first validation: a start from the cache never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Compare(_Strict):
@@ -111,10 +112,6 @@ Condition = Annotated[
         custom_error_message="a condition is a mapping with all, any, not, or a question",
     ),
 ]
-
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NotOf.model_rebuild()
 
 
 def is_answered(value: AnswerValue | None) -> bool:

@@ -18,7 +18,8 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Schemas are built on first validation: a start from the cache never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ReviewItem(_Strict):
@@ -30,7 +31,8 @@ class ReviewItem(_Strict):
     choices: list[Id] | None = None
     except_: list[Id] = Field(default=[], alias="except")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Schemas are built on first validation: a start from the cache never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Combined(_Strict):
