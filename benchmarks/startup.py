@@ -64,8 +64,14 @@ def _first_question(mode: str, env: dict[str, str]) -> Callable[[], float]:
 
     def run() -> float:
         start = time.perf_counter()
-        child = pexpect.spawn(command[0], [*command[1:], "interview", "--mode", mode], env=env,
-                              encoding="utf-8", timeout=30, dimensions=(40, 100))
+        child = pexpect.spawn(
+            command[0],
+            [*command[1:], "interview", "--mode", mode],
+            env=env,
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(40, 100),
+        )
         child.delaybeforesend = None
         _until(child, "Ready to start?")
         child.send("\r")
@@ -86,15 +92,21 @@ def main() -> int:
            "SCREENING_STORE": str(Path(data) / "bench.db")}  # fmt: skip
     env.pop("PROMPT_TOOLKIT_NO_CPR", None)
     try:
-        record = subprocess.run([*_screening(), "records", "add", "--answers", str(EXAMPLE)],
-                                check=True, capture_output=True, text=True, env=env)
+        record = subprocess.run(
+            [*_screening(), "records", "add", "--answers", str(EXAMPLE)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         commands: dict[str, Callable[[], float]] = {
             "screening --help": _run("--help", env=env),
             "first question, staff": _first_question("staff", env),
             "first question, patient": _first_question("patient", env),
             "summary --answers (text)": _run("summary", "--answers", str(EXAMPLE), env=env),
-            "summary --answers (html)": _run("summary", "--answers", str(EXAMPLE),
-                                             "--format", "html", env=env),
+            "summary --answers (html)": _run(
+                "summary", "--answers", str(EXAMPLE), "--format", "html", env=env
+            ),
             "questions": _run("questions", env=env),
             "summary ID": _run("summary", record.stdout.strip(), env=env),
             "records list": _run("records", "list", env=env),
@@ -118,11 +130,16 @@ def main() -> int:
     for name in commands:
         ratio = statistics.median(ratios[name])
         target = TARGETS.get(name)
-        verdict = "" if target is None else (
-            f"  (target <= {target:g}x) {'ok' if ratio <= target else 'OVER'}")
+        verdict = (
+            ""
+            if target is None
+            else (f"  (target <= {target:g}x) {'ok' if ratio <= target else 'OVER'}")
+        )
         failed |= target is not None and ratio > target
-        print(f"{name}: {statistics.median(seconds[name]) * 1000:.0f} ms = {ratio:.1f}x "
-              f"[{min(ratios[name]):.1f}-{max(ratios[name]):.1f}]{verdict}")
+        print(
+            f"{name}: {statistics.median(seconds[name]) * 1000:.0f} ms = {ratio:.1f}x "
+            f"[{min(ratios[name]):.1f}-{max(ratios[name]):.1f}]{verdict}"
+        )
     return 1 if failed else 0
 
 

@@ -54,6 +54,12 @@ def wrap(value: object, width: int = 80, indent: int = 0, first: int | None = No
 
     ``first``: columns of the first line the template has already filled (a label).
     """
+    return _wrap(str(value), width, indent, first)
+
+
+# Most wrapped texts (labels, notes, the evidence box, citations) repeat from page to page.
+@lru_cache(maxsize=4096)
+def _wrap(value: str, width: int, indent: int, first: int | None) -> str:
     pad = " " * indent
     used = indent if first is None else first
     out: list[str] = []

@@ -381,10 +381,12 @@ def summarise(
     record: RecordInfo | None = None,
 ) -> SummaryView:
     """Run the rules and build the view, with its guarded twin: everything a summary shows."""
-    view = build_summary(defs, answers, run_rules(defs, answers), today, record)
+    points = run_rules(defs, answers)
+    view = build_summary(defs, answers, points, today, record)
     typed = {q.id for q in defs.questionnaire.questions if q.typed_by_person and q.id in answers}
     if not typed:
         return replace(view, guarded=view)
+    # Typed text can only be tested for being answered, so the same rules fire for the twin.
     masked = {k: TYPED_MARKER if k in typed else v for k, v in answers.items()}
-    guarded = build_summary(defs, masked, run_rules(defs, masked), today, record)
-    return replace(view, guarded=guarded)
+    masked_points = [replace(p, quoted={k: masked.get(k) for k in p.quoted}) for p in points]
+    return replace(view, guarded=build_summary(defs, masked, masked_points, today, record))
