@@ -31,7 +31,7 @@ class TerminalInterview:
     def run(self, *, opening: bool = True) -> dict[str, AnswerValue]:
         """Ask until every applicable question has been put, review, and return the answers."""
         if opening:
-            self.prompter.show(opening_text(self.interview.defs))
+            self.prompter.show(fit(opening_text(self.interview.defs)))
             if not self._guard(lambda: self.prompter.confirm("Ready to start?", default=True)):
                 raise InterviewStopped("not started")
         while True:
@@ -46,7 +46,7 @@ class TerminalInterview:
 
     def _ask(self, prompt: Prompt, apply: Callable[[str, str | Sequence[str]], str | None]) -> None:
         if prompt.help:
-            self.prompter.show(_fit(prompt.help), dim=True)
+            self.prompter.show(fit(prompt.help), dim=True)
         while True:
             raw = self._guard(lambda: ask(self.prompter, prompt, self.interview.check))
             problem = apply(prompt.question_id, raw)
@@ -115,7 +115,7 @@ def ask(prompter: Prompter, prompt: Prompt, check: Check) -> str | list[str]:
     )
 
 
-def _fit(text: str) -> str:
+def fit(text: str) -> str:
     """Wrap at word boundaries to the terminal's width, so no word is cut at the edge."""
     width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
     return "\n".join(textwrap.fill(line, width) for line in text.splitlines())

@@ -14,7 +14,7 @@ from screening.adapters import locations
 from screening.adapters.definition_files import load_definitions
 from screening.adapters.prompts import PlainPrompter, Prompter, QuestionaryPrompter
 from screening.adapters.store import Store
-from screening.adapters.terminal import TerminalInterview
+from screening.adapters.terminal import TerminalInterview, fit
 from screening.app.records import start_record
 from screening.app.summaries import make_summary, record_info, stored_definitions
 from screening.core.answers import stored_form
@@ -80,7 +80,7 @@ def run_interview(
         session.save(final, interview.asked, status=COMPLETE)
         files = _write_summaries(session, final, options.output_dir, today)
     if session.mode == "patient":
-        prompter.show("\n" + closing_text(session.defs))
+        prompter.show("\n" + fit(closing_text(session.defs)))
         prompter.show(f"Reference: {session.record.id}")
     else:
         prompter.show("\n" + files[0].read_text(encoding="utf-8"))
