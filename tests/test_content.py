@@ -282,3 +282,30 @@ def test_json_point_names_its_category_trigger_and_source(defs: Definitions) -> 
     assert point["category"] == "vital_signs"
     assert point["triggered_by"] == ["systolic_bp", "diastolic_bp"]
     assert "Ketamine therapy and infusions for pain relief" in point["source"]
+
+
+# --- Editors check the definition files with the shipped JSON Schemas -----------------------
+
+
+@pytest.mark.parametrize("name", ["questionnaire", "rules"])
+def test_definition_file_names_its_schema_for_editors(name: str) -> None:
+    path = resources.rules_dir() / f"{name}.yaml"
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# yaml-language-server: $schema=../schemas/{name}.schema.json"
+    # The relative path holds beside the repository's rules/ and inside the package alike.
+    assert (path.parent / "../schemas" / f"{name}.schema.json").is_file()
+
+
+@pytest.mark.parametrize("name", ["questionnaire", "rules"])
+def test_packaged_definitions_fit_the_shipped_schema(name: str) -> None:
+    import jsonschema
+
+    from tests.test_schemas import as_editor_sees, errors
+
+    path = resources.rules_dir() / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert as_editor_sees(text)  # parsed, not empty
+    assert errors(f"{name}.schema.json", text) == []
+    jsonschema.Draft202012Validator.check_schema(
+        json.loads((path.parent / "../schemas" / f"{name}.schema.json").read_text())
+    )

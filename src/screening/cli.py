@@ -239,6 +239,21 @@ def questions(rules: RulesOption = None) -> None:
 
 
 @app.command()
+def schema(
+    output: Annotated[
+        Path,
+        typer.Option("--output", metavar="DIR", help="Where to write the two schema files."),
+    ] = Path("schemas"),
+) -> None:
+    """Write the JSON Schemas of questionnaire.yaml and rules.yaml, for editors."""
+    from screening.app.definitions import write_schemas
+
+    for path in write_schemas(output):
+        typer.echo(f"Schema written to {path}")
+    typer.echo("Editors check keys with these; 'screening check' is the authority.")
+
+
+@app.command()
 def summary(
     record_id: Annotated[
         str | None,

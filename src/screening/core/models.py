@@ -22,10 +22,16 @@ class _Strict(BaseModel):
 
 
 class Questionnaire(_Strict):
-    title: Text
+    """questionnaire.yaml: the questions, in the order they are asked."""
+
+    title: Text = Field(description="The questionnaire's name, shown at the top of the summary.")
     # Lists of choices that several questions share, by name (XLSForm's list_name).
-    choice_lists: dict[Id, list[Choice]] = {}
-    questions: list[Question] = Field(min_length=1)
+    choice_lists: dict[Id, list[Choice]] = Field(
+        default={}, description="Choice lists several questions share; a question names one."
+    )
+    questions: list[Question] = Field(
+        min_length=1, description="The questions, in the order they are asked."
+    )
 
     @cached_property
     def by_id(self) -> dict[str, Question]:
@@ -61,13 +67,17 @@ class Questionnaire(_Strict):
 
 
 class Source(_Strict):
-    id: Id
-    title: Text
-    publisher: Text
-    year: int | None = Field(default=None, ge=1900, le=2100)
-    url: Text | None = None
+    """A document rules and criteria cite, defined once."""
+
+    id: Id = Field(description="Stable id that rules and criteria cite.")
+    title: Text = Field(description="The document's title.")
+    publisher: Text = Field(description="Who published it (authors and journal, or the site).")
+    year: int | None = Field(default=None, ge=1900, le=2100, description="Year published.")
+    url: Text | None = Field(default=None, description="Where to read it (a DOI link is best).")
     # The clinic articles carry no date or address in the copies we hold: say so, do not invent.
-    undated: bool = False
+    undated: bool = Field(
+        default=False, description="true when the copy has no date or address: never invent one."
+    )
 
     @model_validator(mode="after")
     def _dated(self) -> Source:
@@ -81,23 +91,31 @@ class Source(_Strict):
 
 
 class Criterion(_Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^C[0-9]+$")]
-    summary: Text
-    sources: list[Id] = Field(min_length=1)
+    """A point the reference documents name, in our own words."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^C[0-9]+$")] = Field(
+        description="C and a number, like C1."
+    )
+    summary: Text = Field(description="What the documents say, in our own words.")
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources it comes from.")
 
 
 class Category(_Strict):
-    id: Id
-    title: Text
+    """A heading that points are grouped under on the summary."""
+
+    id: Id = Field(description="Stable id that rules name.")
+    title: Text = Field(description="The heading on the summary.")
 
 
 class Rule(_Strict):
-    id: Id
-    category: Id
-    when: Condition
+    """Picks out one point for the specialist when its condition holds. Never a decision."""
+
+    id: Id = Field(description="Stable id of the rule.")
+    category: Id = Field(description="The category its point is shown under.")
+    when: Condition = Field(description="The condition on the answers that picks the point out.")
     note: Text = Field(description="For the clinician; {question_id} quotes an answer.")
-    sources: list[Id] = Field(min_length=1)
-    criteria: list[str] = []
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources the point cites.")
+    criteria: list[str] = Field(default=[], description="Ids of the criteria the rule serves.")
 
     @cached_property
     def quotes(self) -> tuple[str, ...]:
@@ -111,10 +129,18 @@ class Rule(_Strict):
 
 
 class RuleSet(_Strict):
-    sources: list[Source] = Field(min_length=1)
-    criteria: list[Criterion] = []
-    categories: list[Category] = Field(min_length=1)
-    rules: list[Rule] = []
+    """rules.yaml: sources, criteria, categories and rules."""
+
+    sources: list[Source] = Field(min_length=1, description="The documents cited, each once.")
+    criteria: list[Criterion] = Field(
+        default=[], description="The criteria the documents name, in our own words."
+    )
+    categories: list[Category] = Field(
+        min_length=1, description="Headings of points, in the order the summary shows them."
+    )
+    rules: list[Rule] = Field(
+        default=[], description="Each picks out one point for the specialist."
+    )
 
     @cached_property
     def citations(self) -> dict[str, str]:
