@@ -67,6 +67,12 @@ class FormatChoice(StrEnum):
     html = "html"
     md = "md"
     json = "json"
+    pdf = "pdf"
+
+
+class PaperChoice(StrEnum):
+    a4 = "a4"
+    letter = "letter"
 
 
 class StatusChoice(StrEnum):
@@ -274,14 +280,28 @@ def summary(
             "--output", metavar="PATH", help="Write here (owner-only) instead of standard output."
         ),
     ] = None,
+    paper: Annotated[
+        PaperChoice | None,
+        typer.Option("--paper", help="With --format pdf: the paper size (default a4)."),
+    ] = None,
     rules: RulesOption = None,
     templates: TemplatesOption = None,
     store: StoreOption = None,
 ) -> None:
     """Print the clinician's summary: for a stored record (ID) or a file of answers."""
-    chosen: Any = fmt.value
+    printed = fmt is FormatChoice.pdf
+    # A PDF is the HTML summary, printed.
+    chosen: Any = "html" if printed else fmt.value
     if (record_id is None) == (answers is None):
         raise BadInputError("give a record ID or --answers FILE (one of them)")
+    if printed and output is None:
+        raise BadInputError("--format pdf writes a file: add --output FILE")
+    if paper is not None and not printed:
+        raise BadInputError("--paper goes with --format pdf")
+    if printed:
+        from screening.app.printing import check_printing
+
+        check_printing()
     templates_dir = templates or locations.templates_dir()
     if record_id is not None:
         from screening.app.summaries import reprint
@@ -302,11 +322,16 @@ def summary(
         )
     if output is None:
         sys.stdout.write(document)
-    else:
-        from screening.adapters.files import write_private
+        return
+    from screening.adapters.files import write_private
 
+    if printed:
+        from screening.app.printing import print_summary
+
+        write_private(output, print_summary(document, (paper or PaperChoice.a4).value))
+    else:
         write_private(output, document)
-        typer.echo(f"Summary written to {output}", err=True)
+    typer.echo(f"Summary written to {output}", err=True)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
