@@ -87,6 +87,7 @@ class ListFormat(StrEnum):
 
 class ExportFormat(StrEnum):
     json = "json"
+    fhir = "fhir"
 
 
 def now() -> dt.datetime:
@@ -423,18 +424,36 @@ def records_export(
     record_id: Annotated[str | None, typer.Argument(metavar="ID", show_default=False)] = None,
     all_records: Annotated[bool, typer.Option("--all", help="Every record.")] = False,
     fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.json,
+    identifiers: Annotated[
+        bool,
+        typer.Option(
+            "--identifiers",
+            help="With --format fhir: add the name and clinic ID, as a contained Patient.",
+        ),
+    ] = False,
     templates: TemplatesOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Answers and points as JSON, one line per record."""
+    """Answers and points as JSON, or a FHIR R4 Bundle; one line per record."""
     import json
-
-    from screening.app.records import export_records
 
     if (record_id is None) == (not all_records):
         raise BadInputError("give a record ID or --all (one of them)")
+    if identifiers and fmt is not ExportFormat.fhir:
+        raise BadInputError("--identifiers goes with --format fhir")
+    fallback = templates or locations.templates_dir()
+    if fmt is ExportFormat.fhir:
+        from screening.app.fhir import fhir, fhir_bundles
+
+        fhir()  # says what to install before the store is opened
+        with open_store(store) as db:
+            for bundle in fhir_bundles(db, record_id, fallback, identifiers=identifiers):
+                typer.echo(json.dumps(bundle, ensure_ascii=False))
+        return
+    from screening.app.records import export_records
+
     with open_store(store) as db:
-        for data in export_records(db, record_id, templates or locations.templates_dir()):
+        for data in export_records(db, record_id, fallback):
             typer.echo(json.dumps(data, ensure_ascii=False))
 
 
@@ -476,3 +495,23 @@ def records_purge(
 
     with open_store(store) as db:
         typer.echo(_deleted(purge_records(db, older_than, now(), _confirmer(yes))))
+
+
+fhir_app = typer.Typer(
+    cls=ScreeningGroup,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="FHIR R4: the questionnaire as a Questionnaire (records export --format fhir "
+    "writes responses).",
+)
+app.add_typer(fhir_app, name="fhir")
+
+
+@fhir_app.command("questionnaire")
+def fhir_questionnaire(rules: RulesOption = None) -> None:
+    """Print the questionnaire as a FHIR R4 Questionnaire (JSON)."""
+    import json
+
+    from screening.app.fhir import fhir_questionnaire as make
+
+    typer.echo(json.dumps(make(rules or locations.rules_dir()), indent=2, ensure_ascii=False))

@@ -62,11 +62,12 @@ def add_record(
     cache_dir: Path | None,
     now: dt.datetime,
 ) -> Record:
-    """Check a complete answers file and store it as a complete record."""
-    from screening.adapters.answers_file import read_answers
+    """Check a complete answers file (or a FHIR QuestionnaireResponse) and store it as a
+    complete record."""
+    from screening.app.fhir import read_answers_or_response
 
     defs = load_definitions(rules_dir, cache_dir)
-    answers: dict[str, AnswerValue] = read_answers(
+    answers: dict[str, AnswerValue] = read_answers_or_response(
         answers_file, defs.questionnaire, now.astimezone().date()
     )
     record = start_record(store, "staff", rules_dir, templates_dir, now)
