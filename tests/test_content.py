@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -407,3 +408,38 @@ def test_a_broken_layout_does_not_look_like_the_golden_page(
 
     broken = _page_image(_printed(defs, "a4", breakage), tmp_path)
     assert _difference(broken, Image.open(GOLDEN_PAGE).convert("L")) > PAGE_TOLERANCE
+
+
+# --- The packaged questionnaire and the example patient in FHIR -----------------------------
+
+# The standard code of each packaged question that has one (sources: adapters/fhir.py).
+PACKAGED_CODES = {
+    "pain_intensity": "72514-3",
+    "systolic_bp": "8480-6",
+    "diastolic_bp": "8462-4",
+    "heart_rate": "8867-4",
+    "oxygen_saturation": "2708-6",
+    "body_weight": "29463-7",
+}
+
+
+def test_packaged_questionnaire_and_example_in_fhir(
+    defs: Definitions, fhir_validate: Callable[[dict[str, Any]], list[str]]
+) -> None:
+    fhir = pytest.importorskip("screening.adapters.fhir")
+    qn = defs.questionnaire
+    questionnaire = fhir.questionnaire(qn, "v")
+    assert fhir_validate(questionnaire) == []
+    codes = {i["linkId"]: i["code"][0]["code"] for i in questionnaire["item"] if "code" in i}
+    # A coded question whose unit stops fitting its code loses the code: this says so.
+    assert codes == {k: v for k, v in PACKAGED_CODES.items() if qn.get(k) is not None}
+    answers = read_answers(EXAMPLE, qn, TODAY)
+    facts = fhir.RecordFacts(id="r", status="complete", updated="2026-11-21T15:00:00Z", version="v")
+    bundle = fhir.bundle(qn, answers, facts, identifiers=False)
+    assert fhir_validate(bundle) == []
+    observed = [
+        e["resource"]["code"]["coding"][0]["code"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+    ]
+    assert sorted(observed) == sorted(v for k, v in codes.items() if k in answers)

@@ -133,8 +133,9 @@ def questionnaire(qn: Questionnaire, version: str) -> dict[str, Any]:
         "title": qn.title,
         "status": "active",
         "subjectType": ["Patient"],
-        "description": "Pre-screening before a consultation about ketamine therapy for chronic "
-        "pain. Not diagnostic: the only conclusion is 'Discuss with a specialist.'",
+        "description": "Pre-screening questions before a consultation about ketamine therapy "
+        "for chronic pain. The answers go to a specialist; the only next step is 'Discuss "
+        "with a specialist.'",
         "item": [_item(kinds, q) for q in qn.questions],
     }
     return _checked(FhirQuestionnaire, resource)

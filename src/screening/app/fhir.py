@@ -115,7 +115,7 @@ def _json_document(path: Path) -> Any:
         return None
     try:
         return json.loads(yaml_files.read_text(path))
-    except (yaml_files.YamlProblem, ValueError):
+    except (yaml_files.YamlProblem, ValueError, RecursionError):
         return None
 
 
