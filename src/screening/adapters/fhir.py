@@ -28,7 +28,7 @@ from screening.core.conditions import AnswerValue
 from screening.core.errors import Problem
 from screening.core.models import Questionnaire
 from screening.core.questions import Question
-from screening.core.records import COMPLETE, IDENTIFIERS
+from screening.core.records import COMPLETE, IDENTIFIERS, IN_PROGRESS
 from screening.core.sanitize import clean_text
 
 # Our own names for our questionnaire and its code systems. They are names, not addresses:
@@ -104,7 +104,7 @@ STANDARD_CODES: dict[str, Standard] = {
 }
 
 # FHIR R4 questionnaireresponse.html: QuestionnaireResponse.status.
-STATUSES = {COMPLETE: "completed", "in_progress": "in-progress"}
+STATUSES = {COMPLETE: "completed", IN_PROGRESS: "in-progress"}
 READABLE_STATUSES = ("completed", "amended")
 
 
@@ -156,22 +156,19 @@ def _item(kinds: Kinds, q: Question) -> dict[str, Any]:
         item["required"] = True
     item.update(skip)
     if q.help:
-        item["item"] = [
-            {
-                "linkId": f"{q.id}.help",
-                "type": "display",
-                "text": q.help,
-                "extension": [
-                    {
-                        "url": ITEM_CONTROL_EXT,
-                        "valueCodeableConcept": {
-                            "coding": [{"system": ITEM_CONTROL, "code": "help"}]
-                        },
-                    }
-                ],
-            }
-        ]
+        item["item"] = [_help(q.id, q.help)]
     return item
+
+
+def _help(link: str, text: str) -> dict[str, Any]:
+    """Help as a display item the renderer shows as help (itemControl 'help')."""
+    control = {"coding": [{"system": ITEM_CONTROL, "code": "help"}]}
+    return {
+        "linkId": f"{link}.help",
+        "type": "display",
+        "text": text,
+        "extension": [{"url": ITEM_CONTROL_EXT, "valueCodeableConcept": control}],
+    }
 
 
 def _unit_extension(q: Question) -> list[dict[str, Any]]:
