@@ -154,9 +154,9 @@ def test_missing_answers_file_and_bad_format(
 ) -> None:
     code, _, err = cli("summary", "--answers", str(tmp_path / "nope.yaml"), *kinds_args)
     assert (code, err) == (2, f"screening: {tmp_path}/nope.yaml: no such file\n")
-    code, _, err = cli("summary", "--answers", str(kinds_answers), "--format", "pdf")
+    code, _, err = cli("summary", "--answers", str(kinds_answers), "--format", "docx")
     assert code == 2 and "Invalid value for '--format'" in err
-    assert "'pdf' is not one of 'text', 'html', 'md', 'json'" in err
+    assert "'docx' is not one of 'text', 'html', 'md', 'json', 'pdf'" in err
 
 
 def test_error_messages_never_show_answers(cli: Cli, kinds_args: list[str], tmp_path: Path) -> None:

@@ -75,6 +75,12 @@ class FormatChoice(StrEnum):
     html = "html"
     md = "md"
     json = "json"
+    pdf = "pdf"
+
+
+class PaperChoice(StrEnum):
+    a4 = "a4"
+    letter = "letter"
 
 
 class StatusChoice(StrEnum):
@@ -89,6 +95,7 @@ class ListFormat(StrEnum):
 
 class ExportFormat(StrEnum):
     json = "json"
+    fhir = "fhir"
 
 
 def now() -> dt.datetime:
@@ -247,6 +254,21 @@ def questions(rules: RulesOption = None) -> None:
 
 
 @app.command()
+def schema(
+    output: Annotated[
+        Path,
+        typer.Option("--output", metavar="DIR", help="Where to write the two schema files."),
+    ] = Path("schemas"),
+) -> None:
+    """Write the JSON Schemas of questionnaire.yaml and rules.yaml, for editors."""
+    from screening.app.definitions import write_schemas
+
+    for path in write_schemas(output):
+        typer.echo(f"Schema written to {path}")
+    typer.echo("Editors check keys with these; 'screening check' is the authority.")
+
+
+@app.command()
 def summary(
     record_id: Annotated[
         str | None,
@@ -267,14 +289,28 @@ def summary(
             "--output", metavar="PATH", help="Write here (owner-only) instead of standard output."
         ),
     ] = None,
+    paper: Annotated[
+        PaperChoice | None,
+        typer.Option("--paper", help="With --format pdf: the paper size (default a4)."),
+    ] = None,
     rules: RulesOption = None,
     templates: TemplatesOption = None,
     store: StoreOption = None,
 ) -> None:
     """Print the clinician's summary: for a stored record (ID) or a file of answers."""
-    chosen: Any = fmt.value
+    printed = fmt is FormatChoice.pdf
+    # A PDF is the HTML summary, printed.
+    chosen: Any = "html" if printed else fmt.value
     if (record_id is None) == (answers is None):
         raise BadInputError("give a record ID or --answers FILE (one of them)")
+    if printed and output is None:
+        raise BadInputError("--format pdf writes a file: add --output FILE")
+    if paper is not None and not printed:
+        raise BadInputError("--paper goes with --format pdf")
+    if printed:
+        from screening.app.printing import check_printing
+
+        check_printing()
     templates_dir = templates or locations.templates_dir()
     if record_id is not None:
         from screening.app.summaries import reprint
@@ -295,11 +331,16 @@ def summary(
         )
     if output is None:
         sys.stdout.write(document)
-    else:
-        from screening.adapters.files import write_private
+        return
+    from screening.adapters.files import write_private
 
+    if printed:
+        from screening.app.printing import print_summary
+
+        write_private(output, print_summary(document, (paper or PaperChoice.a4).value))
+    else:
         write_private(output, document)
-        typer.echo(f"Summary written to {output}", err=True)
+    typer.echo(f"Summary written to {output}", err=True)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -391,18 +432,36 @@ def records_export(
     record_id: Annotated[str | None, typer.Argument(metavar="ID", show_default=False)] = None,
     all_records: Annotated[bool, typer.Option("--all", help="Every record.")] = False,
     fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.json,
+    identifiers: Annotated[
+        bool,
+        typer.Option(
+            "--identifiers",
+            help="With --format fhir: add the name and clinic ID, as a contained Patient.",
+        ),
+    ] = False,
     templates: TemplatesOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Answers and points as JSON, one line per record."""
+    """Answers and points as JSON, or a FHIR R4 Bundle; one line per record."""
     import json
-
-    from screening.app.records import export_records
 
     if (record_id is None) == (not all_records):
         raise BadInputError("give a record ID or --all (one of them)")
+    if identifiers and fmt is not ExportFormat.fhir:
+        raise BadInputError("--identifiers goes with --format fhir")
+    fallback = templates or locations.templates_dir()
+    if fmt is ExportFormat.fhir:
+        from screening.app.fhir import fhir, fhir_bundles
+
+        fhir()  # says what to install before the store is opened
+        with open_store(store) as db:
+            for bundle in fhir_bundles(db, record_id, fallback, identifiers=identifiers):
+                typer.echo(json.dumps(bundle, ensure_ascii=False))
+        return
+    from screening.app.records import export_records
+
     with open_store(store) as db:
-        for data in export_records(db, record_id, templates or locations.templates_dir()):
+        for data in export_records(db, record_id, fallback):
             typer.echo(json.dumps(data, ensure_ascii=False))
 
 
@@ -444,3 +503,23 @@ def records_purge(
 
     with open_store(store) as db:
         typer.echo(_deleted(purge_records(db, older_than, now(), _confirmer(yes))))
+
+
+fhir_app = typer.Typer(
+    cls=ScreeningGroup,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="FHIR R4: the questionnaire as a Questionnaire (records export --format fhir "
+    "writes responses).",
+)
+app.add_typer(fhir_app, name="fhir")
+
+
+@fhir_app.command("questionnaire")
+def fhir_questionnaire(rules: RulesOption = None) -> None:
+    """Print the questionnaire as a FHIR R4 Questionnaire (JSON)."""
+    import json
+
+    from screening.app.fhir import fhir_questionnaire as make
+
+    typer.echo(json.dumps(make(rules or locations.rules_dir()), indent=2, ensure_ascii=False))

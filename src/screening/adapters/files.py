@@ -10,8 +10,9 @@ from pathlib import Path
 from screening.core.errors import OutputError
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by its owner only, replacing it in one step."""
+def write_private(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes, like a PDF) to ``path`` readable by its owner only,
+    replacing it in one step."""
     path = path.expanduser()
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name")
@@ -23,8 +24,8 @@ def write_private(path: Path, text: str) -> None:
     except OSError as exc:
         raise OutputError(f"{path}: cannot write here ({exc.strerror})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:  # mkstemp creates it 0600
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:  # mkstemp creates it 0600
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)

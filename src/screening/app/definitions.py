@@ -34,3 +34,10 @@ def list_questions(rules_dir: Path, cache_dir: Path | None) -> str:
         if q.lists_choices:
             lines += [f"    {c.id:<28} {c.text}" for c in qn.choices_of(q)]
     return "\n".join(lines)
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write the JSON Schemas of questionnaire.yaml and rules.yaml into ``folder``."""
+    from screening.adapters.json_schemas import write_schemas as write
+
+    return write(folder)

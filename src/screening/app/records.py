@@ -62,13 +62,14 @@ def add_record(
     cache_dir: Path | None,
     now: dt.datetime,
 ) -> Record:
-    """Check a complete answers file and store it as a complete record."""
-    from screening.adapters.answers_file import read_answers
+    """Check a complete answers file (or a FHIR QuestionnaireResponse) and store it as a
+    complete record."""
     from screening.adapters.definition_files import load_definitions
+    from screening.app.fhir import read_answers_or_response
     from screening.core.answers import stored_form
 
     defs = load_definitions(rules_dir, cache_dir)
-    answers = read_answers(answers_file, defs.questionnaire, now.astimezone().date())
+    answers = read_answers_or_response(answers_file, defs.questionnaire, now.astimezone().date())
     record = start_record(store, "staff", rules_dir, templates_dir, now)
     record = with_answers(record, stored_form(answers), list(answers), now, status=COMPLETE)
     store.put(record)

@@ -85,3 +85,9 @@ class InputEnded(ScreeningError):
     """Input ended (Ctrl-D, a closed terminal or pipe) before the end; answers are saved."""
 
     exit_code = EXIT_INPUT_ENDED
+
+
+class MissingDependency(ScreeningError):
+    """A feature needs something that is not installed; the message says what (exit 2)."""
+
+    exit_code = EXIT_BAD_INPUT

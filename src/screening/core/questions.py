@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -56,7 +57,20 @@ def _factor(value: Any) -> Any:
     return value
 
 
-Factor = Annotated[float, BeforeValidator(_factor), Field(gt=0)]
+# In the file a factor is a number or a fraction written as text; the schema says both.
+Factor = Annotated[
+    float,
+    BeforeValidator(_factor),
+    Field(gt=0),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0},
+                {"type": "string", "pattern": r"^\s*[0-9]+\s*/\s*[0-9]+\s*$"},
+            ]
+        }
+    ),
+]
 
 
 class ChoiceLists(Protocol):
@@ -74,15 +88,19 @@ class _Strict(BaseModel):
 
 
 class Choice(_Strict):
-    id: Id
+    id: Id = Field(description="Stable id of the choice: records, rules and exports use it.")
     text: Text = Field(description="What the person reads.")
     label: Text | None = Field(
         default=None, description="The clinician's name for it (default: the text)."
     )
     # Chosen alone: "prefer not to say" or "not sure" cannot stand beside another choice.
-    exclusive: bool = False
-    # Kept so that stored records and answers files still read; never offered again.
-    retired: bool = False
+    exclusive: bool = Field(
+        default=False, description="Chosen alone: it cannot be picked with another choice."
+    )
+    retired: bool = Field(
+        default=False,
+        description="Kept so stored records and answers files still read; never offered again.",
+    )
 
     @property
     def clinician_label(self) -> str:
@@ -103,16 +121,26 @@ class AnswerContext:
 class QuestionBase(_Strict):
     """Fields every kind of question has."""
 
-    id: Id
+    id: Id = Field(
+        description="Stable id of the question (a-z, 0-9, _): records and exports use it."
+    )
     label: Text = Field(description="The clinician's short name for the question.")
     text: Text = Field(description="What the person is asked, in plain language.")
-    help: Text | None = None
-    section: Text = "Other"
-    audience: Literal["everyone", "staff"] = "everyone"
-    required: bool = False
+    help: Text | None = Field(default=None, description="A hint shown with the question.")
+    section: Text = Field(
+        default="Other", description="The heading the answer is shown under on the summary."
+    )
+    audience: Literal["everyone", "staff"] = Field(
+        default="everyone", description="staff: asked only when intake staff run the interview."
+    )
+    required: bool = Field(default=False, description="The question cannot be skipped.")
     invalid: Text | None = Field(default=None, description="Message shown when refused.")
-    when: Condition | None = None
-    criteria: list[str] = []
+    when: Condition | None = Field(
+        default=None, description="Ask only when this condition on earlier answers holds."
+    )
+    criteria: list[str] = Field(
+        default=[], description="Ids of the criteria in rules.yaml (C1...) the question serves."
+    )
 
     widget: ClassVar[Widget] = "typed"
     skip_hint: ClassVar[str] = "To skip, press Enter."
@@ -220,8 +248,10 @@ class QuestionBase(_Strict):
 
 
 class TextQuestion(QuestionBase):
-    type: Literal["text"]
-    max_length: int = Field(default=2000, ge=1, le=20000)
+    type: Literal["text"] = Field(description="text: words the person types.")
+    max_length: int = Field(
+        default=2000, ge=1, le=20000, description="The most characters accepted."
+    )
 
     typed_by_person: ClassVar[bool] = True
 
@@ -251,22 +281,37 @@ _ABBREVIATIONS = {
 
 
 class LowerThan(_Strict):
-    question: Id
-    message: Text
+    """The answer must be lower than an earlier one (the bottom blood-pressure number)."""
+
+    question: Id = Field(description="The earlier question.")
+    message: Text = Field(description="Shown when the answer is not lower.")
 
 
 class NumberQuestion(QuestionBase):
-    type: Literal["number"]
-    min: float | None = None
-    max: float | None = None
-    unit: Text | None = None
+    type: Literal["number"] = Field(description="number: any number, like 72.5.")
+    min: float | None = Field(default=None, description="The smallest answer accepted.")
+    max: float | None = Field(default=None, description="The largest answer accepted.")
+    unit: Text | None = Field(
+        default=None, description="The unit the answer is kept and shown in, like mmHg."
+    )
     # Units a person may answer in, with how many stored units each is ("2 years" -> 24
     # months). A factor may be written as a fraction: weeks: 12/52.
-    input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Factor] | None = None
-    # Two answers as a person would type them, shown as a hint: ["8 months", "2 years"].
-    examples: list[Text] = Field(default=[], max_length=3)
-    # The answer must be lower than an earlier one (the bottom blood pressure number).
-    lower_than: LowerThan | None = None
+    input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Factor] | None = (
+        Field(
+            default=None,
+            description="Units a person may answer in, with how many stored units each is "
+            "(weeks: 12/52, months: 1, years: 12).",
+        )
+    )
+    examples: list[Text] = Field(
+        default=[],
+        max_length=3,
+        description="Two answers as a person would type them, shown as a hint: "
+        "[8 months, 2 years].",
+    )
+    lower_than: LowerThan | None = Field(
+        default=None, description="The answer must be lower than this earlier one's."
+    )
 
     whole: ClassVar[bool] = False
 
@@ -412,7 +457,9 @@ class NumberQuestion(QuestionBase):
 
 
 class IntegerQuestion(NumberQuestion):
-    type: Literal["integer"]  # type: ignore[assignment]
+    type: Literal["integer"] = Field(  # type: ignore[assignment]
+        description="integer: a whole number, like a score from 0 to 10."
+    )
 
     whole: ClassVar[bool] = True
 
@@ -428,11 +475,17 @@ def _day(bound: dt.date | str | None, today: dt.date) -> dt.date | None:
 
 
 class DateQuestion(QuestionBase):
-    type: Literal["date"]
-    earliest: dt.date | Literal["today"] | None = None
-    latest: dt.date | Literal["today"] | None = None
+    type: Literal["date"] = Field(description="date: a day, typed YYYY-MM-DD.")
+    earliest: dt.date | Literal["today"] | None = Field(
+        default=None, description="The earliest day accepted: YYYY-MM-DD or today."
+    )
+    latest: dt.date | Literal["today"] | None = Field(
+        default=None, description="The latest day accepted: YYYY-MM-DD or today."
+    )
     # For a date of birth: the summary also shows the age on the day it is prepared.
-    show_age: bool = False
+    show_age: bool = Field(
+        default=False, description="For a date of birth: the summary also shows the age."
+    )
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         earliest, latest = _day(self.earliest, ctx.today), _day(self.latest, ctx.today)
@@ -487,10 +540,12 @@ _CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.h]([0-5][0-9])")
 class TimeQuestion(QuestionBase):
     """A time of day on the 24-hour clock, stored as HH:MM."""
 
-    type: Literal["time"]
-    # When any of these questions is answered and this one is not, the interview fills in
-    # the time of day (the time vital signs were taken); staff can still change it.
-    stamped_by: list[Id] = []
+    type: Literal["time"] = Field(description="time: a time of day, HH:MM.")
+    # The interview fills in the time of day (the time vital signs were taken) when any of
+    # these is answered and this one is not; staff can still change it.
+    stamped_by: list[Id] = Field(
+        default=[], description="Questions whose answer fills this in with the time of day."
+    )
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         expected = self.invalid or "Enter a time as HH:MM on the 24-hour clock, like 09:30."
@@ -520,7 +575,9 @@ class ChoiceQuestion(QuestionBase):
     """Fields of both choice kinds: the choices inline, a named shared list, or those picked
     in an earlier question."""
 
-    choices: list[Choice] | None = None
+    choices: list[Choice] | None = Field(
+        default=None, description="The choices, written in the question."
+    )
     choice_list: Id | None = Field(default=None, description="A list under choice_lists.")
     choices_from: Id | None = Field(
         default=None,
@@ -606,7 +663,7 @@ class ChoiceQuestion(QuestionBase):
 
 
 class SingleChoiceQuestion(ChoiceQuestion):
-    type: Literal["single"]
+    type: Literal["single"] = Field(description="single: pick one choice.")
 
     widget: ClassVar[Widget] = "one"
     skip_hint: ClassVar[str] = "To skip, pick the last choice."
@@ -618,7 +675,7 @@ class SingleChoiceQuestion(ChoiceQuestion):
 
 
 class MultiChoiceQuestion(ChoiceQuestion):
-    type: Literal["multi"]
+    type: Literal["multi"] = Field(description="multi: pick any number of choices.")
 
     widget: ClassVar[Widget] = "many"
     skip_hint: ClassVar[str] = "To skip, pick none and press Enter."
