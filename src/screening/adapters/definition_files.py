@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from screening import __version__
+from screening.adapters import reading
 from screening.core.checks import check_definitions
 from screening.core.errors import DefinitionError, Problem
 from screening.core.models import Definitions, Questionnaire, RuleSet
@@ -52,8 +53,8 @@ def _cache_file(rules_dir: Path, cache_dir: Path | None) -> Path | None:
         return None
     try:
         key = definitions_hash(rules_dir)
-    except OSError:
-        return None
+    except (OSError, reading.FileProblem):
+        return None  # loading without the cache names the problem
     return cache_dir / f"definitions-{__version__}-{key[:32]}.json"
 
 
@@ -119,9 +120,9 @@ def take_snapshot(rules_dir: Path, templates_dir: Path) -> Snapshot:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise DefinitionError("unreadable", [Problem(str(path), "cannot be read")]) from None
+        return reading.read_text(path)
+    except reading.FileProblem as exc:
+        raise DefinitionError("unreadable", [exc.problem]) from None
 
 
 @lru_cache(maxsize=16)
@@ -166,7 +167,7 @@ def definitions_hash(rules_dir: Path) -> str:
     """SHA-256 over the definition files, to tell which version a summary was made with."""
     digest = hashlib.sha256()
     for name in (QUESTIONNAIRE_FILE, RULES_FILE):
-        digest.update(name.encode() + b"\0" + (rules_dir / name).read_bytes() + b"\0")
+        digest.update(name.encode() + b"\0" + reading.read_bytes(rules_dir / name) + b"\0")
     return digest.hexdigest()
 
 
