@@ -341,6 +341,8 @@ class NumberQuestion(QuestionBase):
         return self.invalid or f"Type {self._kind()}{self._bounds()}."
 
     def _too_long(self) -> str:
+        if self.input_units:
+            return f"Type a number and {self._units()}, like '8 months' or '2 years'."
         return self._number_hint()
 
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
