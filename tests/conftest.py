@@ -396,7 +396,9 @@ def cli() -> Cli:
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None) -> CliResult:
-        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        result = runner.invoke(
+            app, list(args), input=input, catch_exceptions=False, prog_name="screening"
+        )
         return CliResult(result.exit_code, result.stdout, result.stderr)
 
     return run

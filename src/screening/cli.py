@@ -11,58 +11,170 @@ gc.disable()
 
 import contextlib
 import datetime as dt
+import errno
+import io
 import os
 import sys
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from screening import __version__
 from screening.adapters import locations
-from screening.core.errors import EXIT_INTERNAL, BadInputError, ScreeningError
+from screening.core.errors import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INPUT_ENDED,
+    EXIT_INTERNAL,
+    EXIT_STOPPED,
+    BadInputError,
+    OutputError,
+    ScreeningError,
+)
+from screening.core.records import parse_age, parse_since
+from screening.core.sanitize import clean_text
 
 if TYPE_CHECKING:
     from screening.adapters.store import Store
 
 
-# Click's own errors (a bad option value: exit 2 with the usage line) pass through. Typer
-# vendors click from 0.29 on, so the class is found from the one typer exports.
-_PASS_THROUGH: tuple[type[BaseException], ...] = (
-    typer.Exit,
-    typer.Abort,
-    KeyboardInterrupt,
-    *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
-)
+F = TypeVar("F", bound=Callable[..., Any])
+# Click's own classes, found from those typer exports: typer vendors click from 0.29 on.
+_CLICK = {c.__name__: c for c in typer.BadParameter.__mro__}
+_ClickException: Any = _CLICK["ClickException"]
+_UsageError: Any = _CLICK["UsageError"]
 
 
-class ScreeningGroup(TyperGroup):
-    """Turns the tool's errors into one-line messages and exit codes, for every command."""
+def _debug() -> bool:
+    return bool(os.environ.get("SCREENING_DEBUG"))
+
+
+def report(exc: BaseException) -> int:
+    """The one way out: print what went wrong (each line cleaned of control characters) and
+    return the exit code. Every error of every command, and click's own, passes here."""
+    from screening.adapters import streams
+
+    if isinstance(exc, BrokenPipeError) or getattr(exc, "errno", None) == errno.EPIPE:
+        streams.silence_stdout()  # the reader went away: stop quietly, like other tools
+        return EXIT_BROKEN_PIPE
+    if isinstance(exc, OSError) and exc.filename is None and exc.strerror:
+        # Not a file this tool named (those are caught where they are opened): a stream.
+        exc = OutputError(f"could not write the output ({exc.strerror})")
+    if isinstance(exc, ScreeningError):
+        lines, code = [f"screening: {line}" for line in exc.lines()], exc.exit_code
+    elif isinstance(exc, _ClickException):  # usage errors: click's usage line and message
+        shown = io.StringIO()
+        exc.show(file=shown)
+        lines, code = shown.getvalue().rstrip("\n").split("\n"), exc.exit_code
+    elif isinstance(exc, typer.Abort | EOFError):
+        lines, code = ["screening: input ended"], EXIT_INPUT_ENDED
+    elif isinstance(exc, KeyboardInterrupt):
+        lines, code = [], EXIT_STOPPED
+    else:
+        if _debug():
+            raise exc
+        # The exception's own text may carry an answer; only its type is shown.
+        lines = [
+            f"screening: internal error ({type(exc).__name__}). This is a bug; "
+            "run again with SCREENING_DEBUG=1 for details."
+        ]
+        code = EXIT_INTERNAL
+    _to_stderr(lines)
+    return code
+
+
+def _to_stderr(lines: list[str]) -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        for line in lines:
+            sys.stderr.write(clean_text(line) + "\n")
+        sys.stderr.flush()
+
+
+class _UsageLine:
+    """Every usage error of a command carries the command, so click prints its usage line
+    (click leaves it out for an option given without its value)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            result: list[str] = super().parse_args(ctx, args)  # type: ignore[misc]
+        except _UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx, exc.cmd = ctx, ctx.command
+            raise
+        return result
+
+
+class ScreeningCommand(_UsageLine, TyperCommand):
+    """A command of the tool."""
+
+
+class ScreeningGroup(_UsageLine, TyperGroup):
+    """Runs every command through ``report``: one path from any error to its exit code."""
 
     def invoke(self, ctx: Any) -> Any:
         gc.freeze()
         gc.enable()
         try:
             return super().invoke(ctx)
-        except ScreeningError as exc:
-            for line in exc.lines():
-                typer.echo(f"screening: {line}", err=True)
-            raise typer.Exit(exc.exit_code) from None
-        except _PASS_THROUGH:
-            raise
+        except (typer.Exit, _ClickException, KeyboardInterrupt):
+            raise  # click's own: shown by main
         except Exception as exc:
-            if os.environ.get("SCREENING_DEBUG"):
+            raise typer.Exit(report(exc)) from None
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from screening.adapters import streams
+
+        streams.prepare()
+        with warnings.catch_warnings():
+            if not _debug():
+                warnings.simplefilter("ignore")  # a library's warning may quote a file
+            try:
+                result = super().main(args, prog_name, complete_var, False, **extra)
+                code = result if isinstance(result, int) else 0
+                streams.flush_stdout()
+            except SystemExit:
                 raise
-            # The exception's own text may carry an answer; only its type is shown.
-            typer.echo(
-                f"screening: internal error ({type(exc).__name__}). This is a bug; "
-                "run again with SCREENING_DEBUG=1 for details.",
-                err=True,
-            )
-            raise typer.Exit(EXIT_INTERNAL) from None
+            except BaseException as exc:
+                code = report(exc)
+        note = streams.replaced_note()
+        if note:
+            _to_stderr([f"screening: {note}"])
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+class ScreeningTyper(typer.Typer):
+    """A typer app whose commands are ScreeningCommands."""
+
+    def command(self, name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
+        kwargs.setdefault("cls", ScreeningCommand)
+        return super().command(name, **kwargs)
+
+
+def _checked(parse: Callable[[str], object]) -> Callable[[str | None], str | None]:
+    """An option callback: the value as given once ``parse`` takes it, else a usage error."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse(value)
+            except BadInputError as exc:
+                raise _UsageError(exc.message) from None
+        return value
+
+    return check
 
 
 class ModeChoice(StrEnum):
@@ -103,7 +215,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-app = typer.Typer(
+app = ScreeningTyper(
     cls=ScreeningGroup,
     no_args_is_help=True,
     add_completion=False,
@@ -349,7 +461,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     raise SystemExit(0)  # pragma: no cover - typer exits itself
 
 
-records_app = typer.Typer(
+records_app = ScreeningTyper(
     cls=ScreeningGroup,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -363,7 +475,12 @@ def records_list(
     status: Annotated[StatusChoice | None, typer.Option("--status")] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help="Created on or after (YYYY-MM-DD)."),
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Created on or after (YYYY-MM-DD).",
+            callback=_checked(parse_since),
+        ),
     ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
     no_identifiers: Annotated[
@@ -493,7 +610,13 @@ def records_delete(
 @records_app.command("purge")
 def records_purge(
     older_than: Annotated[
-        str, typer.Option("--older-than", metavar="AGE", help="Like 30d or 6w, counted from now.")
+        str,
+        typer.Option(
+            "--older-than",
+            metavar="AGE",
+            help="Like 30d or 6w, counted from now.",
+            callback=_checked(parse_age),
+        ),
     ],
     yes: YesOption = False,
     store: StoreOption = None,

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from screening.adapters import reading
 from screening.core.checks import check_definitions
 from screening.core.errors import DefinitionError, Problem
 from screening.core.models import Definitions, Questionnaire, RuleSet
@@ -30,11 +31,8 @@ def load_definitions(rules_dir: Path, cache_dir: Path | None = None) -> Definiti
     from screening.adapters import definitions_cache
 
     try:
-        texts = [
-            (rules_dir / name).read_text(encoding="utf-8")
-            for name in (QUESTIONNAIRE_FILE, RULES_FILE)
-        ]
-    except (OSError, UnicodeDecodeError):
+        texts = [reading.read_text(rules_dir / name) for name in (QUESTIONNAIRE_FILE, RULES_FILE)]
+    except (OSError, UnicodeDecodeError, reading.FileProblem):
         texts = []  # the full load below says what is wrong
     key = definitions_cache.cache_key(*texts) if texts else ""
     cached = definitions_cache.read(cache_dir, key) if key else None
@@ -68,9 +66,9 @@ def take_snapshot(rules_dir: Path, templates_dir: Path) -> Snapshot:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise DefinitionError("unreadable", [Problem(str(path), "cannot be read")]) from None
+        return reading.read_text(path)
+    except reading.FileProblem as exc:
+        raise DefinitionError("unreadable", [exc.problem]) from None
 
 
 @lru_cache(maxsize=16)

@@ -19,7 +19,13 @@ from screening.app.records import start_record
 from screening.app.summaries import make_summary, record_info, stored_definitions
 from screening.core.answers import stored_form
 from screening.core.conditions import AnswerValue
-from screening.core.errors import BadInputError, InputEnded, InterviewStopped, OutputError
+from screening.core.errors import (
+    BadInputError,
+    InputEnded,
+    InputRefused,
+    InterviewStopped,
+    OutputError,
+)
 from screening.core.interview import Interview, Mode, closing_text, prefill
 from screening.core.models import Definitions
 from screening.core.records import COMPLETE, IN_PROGRESS, Clock, Record, with_answers
@@ -44,8 +50,8 @@ def run_interview(
     options: InterviewOptions,
     clock: Clock,
     *,
-    stdin: TextIO = sys.stdin,
-    stdout: TextIO = sys.stdout,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
     prompter: Prompter | None = None,
 ) -> list[Path]:
     """Run one interview to its summary; return the files written."""
@@ -55,7 +61,11 @@ def run_interview(
                 f"Standard input is {options.plain_reason}: the questions come one line at a time.",
                 file=sys.stderr,
             )
-        prompter = PlainPrompter(stdin, stdout) if options.plain else QuestionaryPrompter()
+        prompter = (
+            PlainPrompter(stdin or sys.stdin, stdout or sys.stdout)
+            if options.plain
+            else QuestionaryPrompter()
+        )
     today = clock().astimezone().date()
     with Store.open(options.store_path) as store:
         session = _Session.begin(store, options, prompter, clock)
@@ -75,7 +85,7 @@ def run_interview(
             final = TerminalInterview(interview, prompter, session.save).run(
                 opening=not options.resume
             )
-        except (InterviewStopped, InputEnded) as stop:
+        except (InterviewStopped, InputEnded, InputRefused) as stop:
             raise type(stop)(session.stopped_message(stop)) from None
         session.save(final, interview.asked, status=COMPLETE)
         files = _write_summaries(session, final, options.output_dir, today)
@@ -142,13 +152,14 @@ class _Session:
         self.store.put(self.record)
         self.saved = True
 
-    def stopped_message(self, stop: Exception) -> str:
+    def stopped_message(self, stop: InterviewStopped | InputEnded | InputRefused) -> str:
+        refused = f"{stop.message}\n" if isinstance(stop, InputRefused) else ""
         if not self.saved:
-            return "Stopped before the first answer; nothing was saved."
-        why = "Input ended" if isinstance(stop, InputEnded) else "Stopped"
+            return f"{refused}Stopped before the first answer; nothing was saved."
+        why = {InputEnded: "Input ended", InputRefused: "The interview stopped there"}
         return (
-            f"{why}. The answers so far are saved as record {self.record.id}\n"
-            f"To continue: screening interview --resume {self.record.id}"
+            f"{refused}{why.get(type(stop), 'Stopped')}. The answers so far are saved as "
+            f"record {self.record.id}\nTo continue: screening interview --resume {self.record.id}"
         )
 
 

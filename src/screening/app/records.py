@@ -16,6 +16,7 @@ from screening.core.records import (
     parse_since,
     with_answers,
 )
+from screening.core.sanitize import clean_text
 
 if TYPE_CHECKING:
     from screening.adapters.store import Store
@@ -38,7 +39,8 @@ def list_records(
             "answers": len(r.answers),
         }
         if identifiers:
-            row.update({k: r.answers.get(k, "") for k in IDENTIFIERS})
+            # Typed names go to a terminal or a JSON reader: no control or reordering marks.
+            row.update({k: clean_text(str(r.answers.get(k, ""))) for k in IDENTIFIERS})
         rows.append(row)
     return rows
 

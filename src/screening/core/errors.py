@@ -11,6 +11,7 @@ EXIT_INPUT_ENDED = 3
 EXIT_INTERNAL = 70
 EXIT_TRY_AGAIN = 75
 EXIT_STOPPED = 130
+EXIT_BROKEN_PIPE = 141  # as a shell reports a tool whose reader went away (128 + SIGPIPE)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ class InterviewStopped(ScreeningError):
     """The person chose to stop; what they answered is saved (exit 130, as for Ctrl-C)."""
 
     exit_code = EXIT_STOPPED
+
+
+class InputRefused(BadInputError):
+    """A line of scripted input (plain mode from a pipe) was refused: the interview stops
+    there, rather than put every later line under the wrong question; answers are saved."""
 
 
 class InputEnded(ScreeningError):

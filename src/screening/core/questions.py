@@ -8,7 +8,6 @@ never the value given: that value is patient data.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,12 +33,15 @@ from screening.core.conditions import (
     Compare,
     Condition,
 )
-from screening.core.sanitize import clean_text
+from screening.core.sanitize import clean_text, unreadable
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Widget = Literal["typed", "one", "many"]
 Result = tuple[AnswerValue | None, str | None]
+# Beyond any question's bounds: larger numbers are refused before any arithmetic on them.
+LARGEST = 10**15
+UNREADABLE = "Some characters could not be read. Please use letters and numbers."
 
 
 def format_number(value: float) -> str:
@@ -180,9 +182,25 @@ class QuestionBase(_Strict):
         """The whole choice list (none, for a question that is not a choice)."""
         return ()
 
+    # How many characters a typed answer may have: longer input is refused unread.
+    typed_limit: ClassVar[int] = 100
+
+    def read_typed(self, typed: str) -> tuple[Any, str | None]:
+        """What a person typed, as the raw value ``accept`` takes, or a message. Input that
+        could not be decoded, or is longer than any answer, is refused before it is parsed."""
+        if unreadable(typed):
+            return None, UNREADABLE
+        text = typed.strip()
+        if len(text) > self.typed_limit:
+            return None, self.invalid or self._too_long()
+        return self.parse_typed(text)
+
     def parse_typed(self, typed: str) -> tuple[Any, str | None]:
-        """What a person typed, as the raw value ``accept`` takes, or a message."""
-        return typed.strip(), None
+        """Stripped typed input of a fitting length, as the raw value ``accept`` takes."""
+        return typed, None
+
+    def _too_long(self) -> str:
+        return f"Keep it to {self.typed_limit} characters or fewer."
 
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
         """One line (or paragraph, for free text) for a person to read."""
@@ -255,9 +273,15 @@ class TextQuestion(QuestionBase):
 
     typed_by_person: ClassVar[bool] = True
 
+    @property
+    def typed_limit(self) -> int:  # type: ignore[override]
+        return self.max_length
+
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         if not isinstance(value, str):
             return None, self.invalid or "Enter text."
+        if unreadable(value):
+            return None, UNREADABLE
         text = value.strip()
         if len(text) > self.max_length:
             return None, self.invalid or f"Keep it to {self.max_length} characters or fewer."
@@ -267,7 +291,9 @@ class TextQuestion(QuestionBase):
         return f"'{self.id}' is free text: only 'answered' can test it"
 
 
-_QUANTITY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-z.]*)\s*$", re.I)
+# Matched against stripped text of at most typed_limit characters; no two parts of the
+# pattern can take the same characters, so a failing match is linear in the input.
+_QUANTITY = re.compile(r"([0-9]+(?:[.,][0-9]+)?)(?:\s*([a-z.]+))?", re.I)
 _ABBREVIATIONS = {
     "wk": "week",
     "wks": "week",
@@ -345,10 +371,11 @@ class NumberQuestion(QuestionBase):
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         expected = self.invalid or f"Enter {self._kind()}{self._bounds()}."
+        # The size first: a huge whole number cannot even be turned into a float.
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not math.isfinite(value)
+            or not -LARGEST < value < LARGEST
         ):
             return None, expected
         if self.whole and not float(value).is_integer():
@@ -366,16 +393,16 @@ class NumberQuestion(QuestionBase):
 
     def parse_typed(self, typed: str) -> tuple[Any, str | None]:
         """A number, with a unit where the question lists ``input_units`` ("2 years")."""
-        text = typed.strip()
+        text = typed
         if not text:
             return text, None
-        match = _QUANTITY.match(text)
+        match = _QUANTITY.fullmatch(text)
         if match is None:
             if self.input_units:
                 return None, f"Type a number and {self._units()}, {self._like()}."
             return None, self._number_hint()
         number = float(match.group(1).replace(",", "."))
-        unit = match.group(2).lower().rstrip(".")
+        unit = (match.group(2) or "").lower().rstrip(".")
         if self.input_units:
             if not unit:
                 return None, f"Add {self._units()}, {self._like()}."
@@ -401,6 +428,11 @@ class NumberQuestion(QuestionBase):
 
     def _number_hint(self) -> str:
         return self.invalid or f"Type {self._kind()}{self._bounds()}."
+
+    def _too_long(self) -> str:
+        if self.input_units:
+            return f"Type a number and {self._units()}, like '8 months' or '2 years'."
+        return self._number_hint()
 
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
         if not isinstance(value, int | float) or isinstance(value, bool):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from screening.core.errors import BadInputError
+from screening.core.sanitize import shown
 
 Clock = Callable[[], dt.datetime]  # now, as an aware datetime
 IN_PROGRESS, COMPLETE = "in_progress", "complete"
@@ -81,15 +82,20 @@ def parse_since(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise BadInputError(f"--since: '{text}' is not a date written YYYY-MM-DD") from None
+        raise BadInputError(f"--since: '{shown(text)}' is not a date written YYYY-MM-DD") from None
 
 
-_AGE = re.compile(r"^\s*([0-9]+)\s*(d|day|days|w|week|weeks)\s*$", re.I)
+_AGE = re.compile(r"\s*([0-9]{1,9})\s*(d|day|days|w|week|weeks)\s*", re.I)
+MAX_AGE_DAYS = 36_500  # a hundred years: a longer span reaches back before any record
 
 
 def parse_age(text: str) -> dt.timedelta:
-    match = _AGE.match(text)
+    match = _AGE.fullmatch(text)
     if match is None:
-        raise BadInputError(f"--older-than: '{text}' is not a duration like 30d or 6w")
+        raise BadInputError(f"--older-than: '{shown(text)}' is not a duration like 30d or 6w")
     days = int(match.group(1)) * (7 if match.group(2).lower().startswith("w") else 1)
+    if days > MAX_AGE_DAYS:
+        raise BadInputError(
+            f"--older-than: '{shown(text)}' is more than {MAX_AGE_DAYS}d (100 years)"
+        )
     return dt.timedelta(days=days)
