@@ -31,7 +31,7 @@ def test_new_store_is_owner_only(tmp_path: Path, snapshot: Snapshot) -> None:
     with Store.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         record = new_record("staff", store.keep_snapshot(snapshot), NOW)
-        store.put(with_answers(record, {"patient_name": NAME}, [], NOW))
+        store.insert(with_answers(record, {"patient_name": NAME}, [], NOW))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     for side in path.parent.iterdir():
@@ -72,10 +72,10 @@ def test_deleted_patient_is_gone_from_the_file(tmp_path: Path, snapshot: Snapsho
         gone = with_answers(
             new_record("staff", key, NOW), {"patient_name": NAME, "notes": NAME}, [], NOW
         )
-        store.put(keep)
-        store.put(gone)
+        store.insert(keep)
+        gone = store.insert(gone)
         # Edited while in progress, too: earlier versions of the row must not linger either.
-        store.put(with_answers(gone, {"patient_name": NAME, "notes": NAME + " again"}, [], NOW))
+        store.save(with_answers(gone, {"patient_name": NAME, "notes": NAME + " again"}, [], NOW))
         raw = b"".join(p.read_bytes() for p in folder.iterdir())
         assert NAME.encode() in raw
         assert store.delete([gone.id]) == 1
@@ -95,7 +95,7 @@ def test_two_writers_at_once(tmp_path: Path, snapshot: Snapshot) -> None:
             with Store.open(path) as store:
                 for n in range(40):
                     record = new_record(mode, key, NOW)
-                    store.put(with_answers(record, {"pain_duration_months": n}, [], NOW))
+                    store.insert(with_answers(record, {"pain_duration_months": n}, [], NOW))
         except BaseException as exc:  # reported below, in the test thread
             errors.append(exc)
 
@@ -106,7 +106,7 @@ def test_two_writers_at_once(tmp_path: Path, snapshot: Snapshot) -> None:
         t.join()
     assert errors == []
     with Store.open(path) as store:
-        records = store.records()
+        records = list(store.records())
     assert len(records) == 80
     assert {r.mode for r in records} == {"staff", "patient"}
 
@@ -170,7 +170,7 @@ def test_read_only_store(tmp_path: Path, snapshot: Snapshot) -> None:
     if os.access(path, os.W_OK):
         pytest.skip("running as a user who can write any file")
     with pytest.raises(StoreError, match="read-only"), Store.open(path) as store:
-        store.put(new_record("staff", key, NOW))
+        store.insert(new_record("staff", key, NOW))
 
 
 def test_locked_store_says_busy(tmp_path: Path, snapshot: Snapshot) -> None:
@@ -181,12 +181,12 @@ def test_locked_store_says_busy(tmp_path: Path, snapshot: Snapshot) -> None:
     holder.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(StoreBusy, match="busy"), Store.open(path, busy_ms=100) as store:
-            store.put(new_record("staff", key, NOW))
+            store.insert(new_record("staff", key, NOW))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     with Store.open(path) as store:
-        assert store.records() == []  # nothing half-written
+        assert list(store.records()) == []  # nothing half-written
 
 
 @pytest.mark.parametrize("make", ["folder", "unwritable"])
@@ -215,4 +215,4 @@ def test_read_only_database_message(tmp_path: Path, snapshot: Snapshot) -> None:
         key = store.keep_snapshot(snapshot)
         store._conn.execute("PRAGMA query_only = ON")
         with pytest.raises(StoreError, match="the store is read-only"):
-            store.put(new_record("staff", key, NOW))
+            store.insert(new_record("staff", key, NOW))

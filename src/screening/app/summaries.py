@@ -14,8 +14,8 @@ from screening.adapters.store import Store
 from screening.core.answers import validate_answers
 from screening.core.conditions import AnswerValue
 from screening.core.models import Definitions
-from screening.core.records import Record, record_day
-from screening.core.summary import summarise, summary_data
+from screening.core.records import COMPLETE, Record, local_time, record_day
+from screening.core.summary import Progress, summarise, summary_data
 
 
 def make_summary(
@@ -74,9 +74,10 @@ class Reprinter:
 
     def summary(self, record: Record, fmt: Format) -> str:
         """The summary as it read when the record was last saved: same definitions,
-        templates and date."""
+        templates and date; an unfinished one says so at the top, an amended one says when."""
         defs, templates, answers = self.answers(record)
-        return make_summary(defs, answers, fmt, templates, record_day(record))
+        view = summarise(defs, answers, record_day(record), progress(defs, record, answers))
+        return render(view, fmt, templates)
 
     def export(self, record: Record) -> dict[str, Any]:
         defs, _, answers = self.answers(record)
@@ -92,7 +93,21 @@ class Reprinter:
             "points": data["points"],
             "next_step": data["next_step"],
             "disclaimer": data["disclaimer"],
-        }
+        } | ({"amended": record.amended} if record.amended else {})
+
+
+def progress(defs: Definitions, record: Record, answers: Mapping[str, AnswerValue]) -> Progress:
+    """How far the record's interview got: in patient mode only the patient's questions
+    count, unless staff have answered some of theirs."""
+    staff = record.mode == "staff" or any(
+        defs.questionnaire[q].audience == "staff" for q in answers
+    )
+    return Progress(
+        status=record.status if record.status == COMPLETE else "in_progress",
+        asked=record.asked,
+        audience="staff" if staff else "everyone",
+        amended=local_time(record.amended) if record.amended else "",
+    )
 
 
 def reprint(store: Store, record_id: str, fmt: Format, fallback_templates: Path) -> str:

@@ -55,6 +55,16 @@ class CategoryView:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """How far a stored record's interview got, for the lines at the top of its summary."""
+
+    status: str = "complete"  # or "in_progress"
+    asked: tuple[str, ...] = ()  # the questions put, in order
+    audience: str = "staff"  # whose questions the interview asked: "staff" or "everyone"
+    amended: str = ""  # when staff last changed the complete record, as people read it
+
+
+@dataclass(frozen=True)
 class SummaryView:
     title: str
     prepared: str
@@ -68,6 +78,12 @@ class SummaryView:
     # The same summary with every typed answer replaced by a neutral marker: the guard reads
     # this one, so a person's own words neither stop a summary nor let a verdict through.
     guarded: SummaryView | None = None
+    status: str = "complete"
+    # For an unfinished record: "INCOMPLETE: ..." and the labels of the questions not put.
+    incomplete: str = ""
+    not_reached: tuple[str, ...] = ()
+    not_reached_ids: tuple[str, ...] = ()
+    amended: str = ""  # "Amended <local time>", or ""
 
     @property
     def point_count(self) -> int:
@@ -170,38 +186,95 @@ def _sections(
     return tuple(Section(t, tuple(r), tuple(n)) for t, (r, n) in sections.items())
 
 
+def progress_lines(
+    qn: Questionnaire, answers: Mapping[str, AnswerValue], progress: Progress
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """For an unfinished record: the INCOMPLETE line, and the labels and ids of the
+    questions it never reached; for a complete one, nothing."""
+    if progress.status == "complete":
+        return "", (), ()
+    applicable = applicable_questions(qn, answers, progress.audience)
+    asked = set(progress.asked)
+    waiting = [q for q in applicable if q.id not in asked]
+    total = len(applicable)
+    if waiting:
+        number = applicable.index(waiting[0]) + 1
+        line = f"INCOMPLETE: the interview stopped at question {number} of {total}."
+    else:
+        line = (
+            f"INCOMPLETE: the interview stopped at question {total} of {total}, "
+            "before the answers were checked."
+        )
+    return line, tuple(q.label for q in waiting), tuple(q.id for q in waiting)
+
+
 def summary_data(view: SummaryView) -> dict[str, Any]:
-    """The JSON form; its keys are a published interface."""
-    return {
-        "title": view.title,
-        "prepared": view.prepared,
-        "next_step": view.next_step,
-        "disclaimer": view.disclaimer,
-        "answers": dict(view.answers),
-        "points": [
-            {
-                "rule": p.rule,
-                "category": c.id,
-                "category_title": c.title,
-                "text": p.text,
-                "source": "; ".join(p.sources),
-                "source_ids": list(p.source_ids),
-                "triggered_by": [r.id for r in p.triggered_by],
-            }
-            for c in view.categories
-            for p in c.points
-        ],
-    }
+    """The JSON form; its keys are a published interface. ``status``, ``incomplete`` and
+    ``not_reached`` come first, and only for an unfinished record; ``amended`` only for an
+    amended one."""
+    unfinished: dict[str, Any] = {}
+    if view.incomplete:
+        unfinished = {
+            "status": view.status,
+            "incomplete": view.incomplete,
+            "not_reached": list(view.not_reached_ids),
+        }
+    return (
+        unfinished
+        | {
+            "title": view.title,
+            "prepared": view.prepared,
+            "next_step": view.next_step,
+            "disclaimer": view.disclaimer,
+            "answers": dict(view.answers),
+            "points": [
+                {
+                    "rule": p.rule,
+                    "category": c.id,
+                    "category_title": c.title,
+                    "text": p.text,
+                    "source": "; ".join(p.sources),
+                    "source_ids": list(p.source_ids),
+                    "triggered_by": [r.id for r in p.triggered_by],
+                }
+                for c in view.categories
+                for p in c.points
+            ],
+        }
+        | ({"amended": view.amended} if view.amended else {})
+    )
 
 
 TYPED_MARKER = "[typed text]"
 
 
-def summarise(defs: Definitions, answers: Mapping[str, AnswerValue], today: dt.date) -> SummaryView:
-    """Run the rules and build the view, with its guarded twin: everything a summary shows."""
+def summarise(
+    defs: Definitions,
+    answers: Mapping[str, AnswerValue],
+    today: dt.date,
+    progress: Progress | None = None,
+) -> SummaryView:
+    """Run the rules and build the view, with its guarded twin: everything a summary shows.
+
+    ``progress``: a stored record's status, so an unfinished one reads as unfinished."""
     view = build_summary(defs, answers, run_rules(defs, answers), today)
+    if progress is not None:
+        line, labels, ids = progress_lines(defs.questionnaire, answers, progress)
+        view = replace(
+            view,
+            status=progress.status,
+            incomplete=line,
+            not_reached=labels,
+            not_reached_ids=ids,
+            amended=f"Amended {progress.amended}" if progress.amended else "",
+        )
     typed = {q.id for q in defs.questionnaire.questions if q.typed_by_person and q.id in answers}
     if not typed:
         return replace(view, guarded=view)
     masked = {k: TYPED_MARKER if k in typed else v for k, v in answers.items()}
-    return replace(view, guarded=build_summary(defs, masked, run_rules(defs, masked), today))
+    guarded = build_summary(defs, masked, run_rules(defs, masked), today)
+    status = {
+        f: getattr(view, f)
+        for f in ("status", "incomplete", "not_reached", "not_reached_ids", "amended")
+    }
+    return replace(view, guarded=replace(guarded, **status))
