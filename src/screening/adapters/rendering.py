@@ -152,7 +152,13 @@ def _with_status(document: str, view: SummaryView, fmt: Format) -> str:
     """The document with its INCOMPLETE and amended lines at the top, if its template (a
     clinic's own, or one stored with an older record) left them out."""
     shown = " ".join(plain_text(document, fmt).split())
-    missing = [line for line in (view.incomplete, view.amended) if line and line not in shown]
+    missing = []
+    if view.incomplete and view.incomplete not in shown:
+        missing.append(view.incomplete)
+        if view.not_reached:
+            missing.append("Questions not reached: " + "; ".join(view.not_reached) + ".")
+    if view.amended and view.amended not in shown:
+        missing.append(view.amended)
     if fmt == "json" or not missing:
         return document
     if fmt == "html":

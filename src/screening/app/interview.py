@@ -86,10 +86,12 @@ def run_interview(
     prompter: Prompter | None = None,
 ) -> list[Path]:
     """Run one interview to its summary; return the files written (only when asked)."""
-    prompter = prompter or make_prompter(options.plain, options.plain_reason, stdin, stdout)
     with Store.open(options.store_path) as store:
+        # A record named on the command line is looked up before anything is asked.
+        named = store.get(options.resume) if isinstance(options.resume, str) else None
+        prompter = prompter or make_prompter(options.plain, options.plain_reason, stdin, stdout)
         if options.resume:
-            record = _pick(store, options.resume, options.mode, prompter)
+            record = named or _pick(store, options.mode, prompter)
             session = _Session.reopen(
                 store, record, options.mode, options.templates_dir, prompter, clock
             )
@@ -334,9 +336,8 @@ def _claim(store: Store, record: Record, prompter: Prompter, clock: Clock) -> Re
     return store.claim(record, this_desk(now))
 
 
-def _pick(store: Store, resume: str | bool, mode: Mode | None, prompter: Prompter) -> Record:
-    if isinstance(resume, str):
-        return store.get(resume)
+def _pick(store: Store, mode: Mode | None, prompter: Prompter) -> Record:
+    """The stopped interview staff choose (the only one, without asking)."""
     if mode == "patient":
         # A patient's screen never lists anyone's interviews.
         raise BadInputError("--resume in patient mode needs the record id")
@@ -382,12 +383,12 @@ def _offer_file(reprinter: Reprinter, record: Record, prompter: Prompter) -> lis
 
     def check(typed: str) -> str | None:
         path = Path(typed.strip()).expanduser()
-        if path.suffix not in FILE_FORMATS:
-            return "End the file name with .txt, .html, .md or .json."
         try:
             check_target(path)
         except OutputError as exc:
             return exc.message
+        if path.suffix not in FILE_FORMATS:
+            return "End the file name with .txt, .html, .md or .json."
         if not path.parent.is_dir():
             return f"There is no folder {path.parent}."
         return None
