@@ -69,6 +69,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE records ADD COLUMN desk_since TEXT",
         "ALTER TABLE records ADD COLUMN desk_token TEXT",
         "ALTER TABLE records ADD COLUMN amended TEXT",
+        # Kept with the answers so a list need not parse them all.
+        "ALTER TABLE records ADD COLUMN answer_count INTEGER NOT NULL DEFAULT 0",
+        "UPDATE records SET answer_count = (SELECT count(*) FROM json_each(answers))",
         """CREATE TABLE changes (
                record_id TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
                at TEXT NOT NULL,
@@ -96,10 +99,15 @@ _ANSWERED = {k: f"coalesce(json_extract(answers, '$.{k}'), '')" for k in IDENTIF
 _SELECT_RECORD = f"SELECT {_COLUMNS} FROM records WHERE id = ?"  # noqa: S608
 _SELECT_RECORDS = f"SELECT {_COLUMNS} FROM records {_FILTER} ORDER BY created, rowid"  # noqa: S608
 _INSERT_RECORD = (
-    f"INSERT INTO records ({_COLUMNS}) "  # noqa: S608
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, NULL)"
+    f"INSERT INTO records ({_COLUMNS}, answer_count) "  # noqa: S608
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, NULL, ?)"
 )
-_LIST = "SELECT id, created, status, mode, (SELECT count(*) FROM json_each(answers))"
+# The local time as the C library reads it (as Python does), and its offset in minutes.
+_LIST = (
+    "SELECT id, datetime(created, 'localtime'), "
+    "CAST(round((julianday(created, 'localtime') - julianday(created)) * 1440) AS INTEGER), "
+    "status, mode, answer_count"
+)
 _SELECT_ROWS = {
     False: f"{_LIST} FROM records {_FILTER} ORDER BY created, rowid",
     True: f"{_LIST}, {', '.join(_ANSWERED.values())} FROM records {_FILTER} "
@@ -110,7 +118,7 @@ _SELECT_WIDTHS = (
     f"FROM records {_FILTER}"
 )
 _SELECT_WAITING = (
-    "SELECT id, updated, mode, (SELECT count(*) FROM json_each(answers)), "  # noqa: S608
+    "SELECT id, updated, mode, answer_count, "  # noqa: S608
     f"{', '.join(_ANSWERED.values())}, desk_host, desk_user, desk_pid, desk_since, desk_token "
     "FROM records WHERE status = 'in_progress' ORDER BY updated DESC, rowid DESC"
 )
@@ -314,6 +322,7 @@ class Store:
                         json.dumps(list(record.asked)),
                         record.definitions_hash,
                         *_desk_values(desk),
+                        len(record.answers),
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -332,7 +341,7 @@ class Store:
         with self._write() as conn:
             done = conn.execute(
                 "UPDATE records SET updated = ?, status = ?, answers = ?, asked = ?, "
-                "amended = coalesce(?, amended), version = version + 1, "
+                "answer_count = ?, amended = coalesce(?, amended), version = version + 1, "
                 "desk_host = ?, desk_user = ?, desk_pid = ?, desk_since = ?, desk_token = ? "
                 "WHERE id = ? AND version = ? AND desk_token IS ?",
                 (
@@ -340,6 +349,7 @@ class Store:
                     record.status,
                     json.dumps(record.answers),
                     json.dumps(list(record.asked)),
+                    len(record.answers),
                     amended,
                     *_desk_values(desk),
                     record.id,
@@ -426,8 +436,9 @@ class Store:
     def rows(
         self, status: str | None, since: str | None, identifiers: bool
     ) -> Iterator[tuple[Any, ...]]:
-        """The list's columns only, picked in SQL, oldest first: id, created, status, mode,
-        answer count, and with ``identifiers`` each of IDENTIFIERS ('' if not answered)."""
+        """The list's columns only, picked in SQL, oldest first: id, created in local time
+        (YYYY-MM-DD HH:MM:SS) and its offset from UTC in minutes, status, mode, answer count,
+        and with ``identifiers`` each of IDENTIFIERS ('' if not answered)."""
         with self._errors():
             cursor = self._conn.execute(_SELECT_ROWS[identifiers], (status, since))
         while True:

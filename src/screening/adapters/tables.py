@@ -27,15 +27,12 @@ def stream_table(
     """A table one line at a time, columns padded to known widths ("No records." for none),
     so a long list never has to sit in memory."""
     pads = [max(len(h), w) for h, w in zip(heads, widths, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in pads[:-1]) + "  {}"
     first = next(rows, None)
     if first is None:
         yield "No records."
         return
-    yield _line(heads, pads)
-    yield _line(first, pads)
+    yield line.format(*heads).rstrip()
+    yield line.format(*first).rstrip()
     for row in rows:
-        yield _line(row, pads)
-
-
-def _line(cells: Sequence[Any], pads: Sequence[int]) -> str:
-    return "  ".join(str(c).ljust(w) for c, w in zip(cells, pads, strict=True)).rstrip()
+        yield line.format(*row).rstrip()

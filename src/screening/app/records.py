@@ -19,9 +19,9 @@ from screening.core.records import (
     COMPLETE,
     IDENTIFIERS,
     Record,
-    local_iso,
     local_time,
     new_record,
+    offset_text,
     parse_age,
     parse_since,
     with_answers,
@@ -55,28 +55,21 @@ def list_records(
     """One row per record, oldest first, times local; names and clinic ids only with
     ``identifiers``. Only the listed fields are read, and one row at a time. Times read
     "2026-11-21 16:05 +01:00" ``for_people``, else as ISO 8601 with the local offset."""
-    shown = local_time if for_people else local_iso
     after = parse_since(since, now) if since is not None else None
     heads = ("id", "created", "status", "mode", "answers") + (IDENTIFIERS if identifiers else ())
     widths = (22, TIME_WIDTH, 11, 7, 7) + (store.widths(status, after) if identifiers else ())
 
     def rows() -> Iterator[tuple[str | int, ...]]:
-        for row in store.rows(status, after, identifiers):
-            record_id, created, state, mode, count, *named = row
-            yield (
-                record_id,
-                shown(created),
-                state,
-                mode,
-                count,
-                *(_one_line(v) for v in named),
-            )
+        for record_id, local, minutes, *rest in store.rows(status, after, identifiers):
+            when = f"{local[:16]} " if for_people else f"{local[:10]}T{local[11:]}"
+            rest[3:] = [_one_line(v) for v in rest[3:]]
+            yield (record_id, when + offset_text(minutes), *rest)
 
     return Listing(heads, widths, rows())
 
 
 def _one_line(value: Any) -> str:
-    return clean_text(str(value)).replace("\n", " ")
+    return clean_text(value if isinstance(value, str) else str(value)).replace("\n", " ")
 
 
 def show_record(store: Store, record_id: str) -> tuple[list[tuple[str, str]], Record]:

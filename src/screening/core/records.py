@@ -13,6 +13,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from screening.core.errors import BadInputError
@@ -83,14 +84,14 @@ def local_time(stamp: str) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}"
 
 
-def local_iso(stamp: str) -> str:
-    """A stored stamp in ISO 8601, in local time with the offset, for programs."""
-    return dt.datetime.fromisoformat(stamp).astimezone().isoformat(timespec="seconds")
-
-
 def _offset(moment: dt.datetime) -> str:
     offset = moment.utcoffset() or dt.timedelta()
-    minutes = int(offset.total_seconds()) // 60
+    return offset_text(int(offset.total_seconds()) // 60)
+
+
+@lru_cache(maxsize=64)
+def offset_text(minutes: int) -> str:
+    """An offset from UTC as people and ISO 8601 write it: +01:00, -03:30."""
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
