@@ -32,6 +32,7 @@ from tests.conftest import (
     SMALL_QUESTIONNAIRE,
     SMALL_RULES,
     Cli,
+    Clock,
     WriteDefs,
     WriteTemplates,
     child_env,
@@ -514,15 +515,19 @@ conn.close()
 """
 
 
+@pytest.mark.parametrize("command", ["delete", "purge"])
 def test_a_delete_a_reader_holds_back_says_so_and_the_next_open_finishes(
-    cli: Cli, tmp_path: Path, kinds_answers: Path, kinds_args: list[str]
-) -> None:
+    cli: Cli, clock: Clock, tmp_path: Path, kinds_answers: Path, kinds_args: list[str],
+    command: str,
+) -> None:  # fmt: skip
     store = tmp_path / "store" / "s.db"
     person = tmp_path / "person.yaml"
     person.write_text(kinds_answers.read_text().replace("Alex Example", NAME))
     add = ("records", "add", "--store", str(store), *kinds_args, "--answers")
     gone = cli(*add, str(person)).out.strip()
+    clock.advance(days=40)
     cli(*add, str(kinds_answers))
+    removal = ["delete", gone] if command == "delete" else ["purge", "--older-than", "30d"]
 
     def raw() -> bytes:
         return b"".join(p.read_bytes() for p in store.parent.iterdir())
@@ -536,7 +541,7 @@ def test_a_delete_a_reader_holds_back_says_so_and_the_next_open_finishes(
     assert reader.stdin is not None and reader.stdout is not None
     try:
         assert reader.stdout.readline() == "reading\n"
-        code, out, err = cli("records", "delete", gone, "--yes", "--store", str(store))
+        code, out, err = cli("records", *removal, "--yes", "--store", str(store))
         assert (code, out) == (75, "Deleted 1 record.\n")
         assert err == (
             f"screening: {store}: the deleted data is not yet cleared from the store's file "

@@ -15,7 +15,8 @@ from screening.core.answers import validate_answers
 from screening.core.conditions import AnswerValue
 from screening.core.models import Definitions
 from screening.core.records import COMPLETE, Record, local_time, record_day
-from screening.core.summary import Progress, summarise, summary_data
+from screening.core.rules import run_rules
+from screening.core.summary import Progress, build_summary, summarise, summary_data
 
 
 def make_summary(
@@ -81,7 +82,9 @@ class Reprinter:
 
     def export(self, record: Record) -> dict[str, Any]:
         defs, _, answers = self.answers(record)
-        data = summary_data(summarise(defs, answers, record_day(record)))
+        # Data, not a document: no template runs, so no guarded twin is needed.
+        day = record_day(record)
+        data = summary_data(build_summary(defs, answers, run_rules(defs, answers), day))
         return {
             "id": record.id,
             "created": record.created,
