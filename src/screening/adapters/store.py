@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import sqlite3
-import stat
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from screening.adapters import store_files as files
 from screening.core.errors import (
     BadInputError,
     RecordDeleted,
@@ -36,8 +33,6 @@ from screening.core.snapshot import Snapshot
 BUSY_TIMEOUT_MS = 5000
 WIPE_WAIT_MS = 1000  # how long a delete waits for readers to let go of the log
 APPLICATION_ID = 0x5343524E  # "SCRN" in the file header: this file is a screening store
-SIDE_FILES = ("-wal", "-shm", "-journal")
-_HEADER = b"SQLite format 3\x00"
 
 # One script per schema version; a database at version N runs scripts N+1 onwards.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -158,9 +153,9 @@ class Store:
     ) -> Store:
         """Open a store, creating it if ``create``; ``migrate_to`` is for tests of older
         schema versions. Refuses, unmodified, a file that is not a screening store."""
-        path = _real(path.expanduser())
-        with _HERE:
-            found = _check_files(path, create)
+        path = files.real_path(path.expanduser())
+        with files.HERE:
+            found = files.check_files(path, create)
             if found is None and not create:
                 raise StoreError(
                     f"{path}: no store here yet (the first interview or "
@@ -169,13 +164,13 @@ class Store:
             ready = found is not None and _is_current(path, found, migrate_to)
             if not ready:
                 return cls._set_up(path, migrate_to, busy_ms)
-            return cls._connect(path, busy_ms, _identity(path, found))
+            return cls._connect(path, busy_ms, files.identity(path, found))
 
     @classmethod
     def _set_up(cls, path: Path, migrate_to: int, busy_ms: int) -> Store:
         """Create or migrate, one process at a time: first writers all succeed."""
-        with _folder_lock(path, busy_ms):
-            found = _lstat(path)
+        with files.folder_lock(path, busy_ms):
+            found = files.lstat(path)
             if found is None:
                 try:
                     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
@@ -184,8 +179,8 @@ class Store:
                 os.close(fd)
                 found = os.lstat(path)
             elif found.st_size:
-                _judge(path, _probe(path, busy_ms, _identity(path, found)), migrate_to)
-            store = cls._connect(path, busy_ms, _identity(path, found), setting_up=True)
+                _judge(path, _probe(path, busy_ms, files.identity(path, found)), migrate_to)
+            store = cls._connect(path, busy_ms, files.identity(path, found), setting_up=True)
             try:
                 store._migrate(migrate_to, empty=found.st_size == 0)
             except BaseException:
@@ -197,17 +192,17 @@ class Store:
     def _connect(
         cls, path: Path, busy_ms: int, inode: tuple[int, int], *, setting_up: bool = False
     ) -> Store:
-        _OPEN_HERE[inode] = _OPEN_HERE.get(inode, 0) + 1
+        files.hold(inode)
         try:
             conn = sqlite3.connect(path, timeout=busy_ms / 1000, isolation_level=None)
         except sqlite3.Error:
-            _forget_here(inode)
+            files.let_go(inode)
             raise StoreError(f"{path}: cannot be opened as a store") from None
         store = cls(path, conn, inode)
         store._busy_ms = busy_ms
         try:
             # The path was checked before it was opened: it must still be that file.
-            if _identity(path, _lstat(path)) != inode:
+            if files.identity(path, files.lstat(path)) != inode:
                 raise StoreError(f"{path}: changed while it was being opened; try again")
             with store._errors():
                 conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
@@ -222,9 +217,9 @@ class Store:
         return store
 
     def close(self) -> None:
-        with _HERE:
+        with files.HERE:
             self._conn.close()
-            _forget_here(self._inode)
+            files.let_go(self._inode)
 
     def __enter__(self) -> Store:
         return self
@@ -590,121 +585,6 @@ def _errors(path: Path) -> Iterator[None]:
         raise StoreError(f"{path}: not a screening store, or damaged ({_kind(exc)})") from None
 
 
-# Opening safely. SQLite is given a path, so the path is checked first: never through a
-# symbolic link, only regular files that are ours and others cannot open, in a folder
-# others cannot write (or they could swap a file between the check and the open).
-#
-# POSIX locks belong to a process: closing any descriptor of a file drops every lock this
-# process holds on it, SQLite's included. So the file header is read with a descriptor of
-# our own only when no store on that file is open in this process; ``_HERE`` makes the
-# check and the open one step for threads.
-
-_HERE = threading.RLock()
-_OPEN_HERE: dict[tuple[int, int], int] = {}
-
-
-def _forget_here(inode: tuple[int, int]) -> None:
-    count = _OPEN_HERE.get(inode, 0) - 1
-    if count > 0:
-        _OPEN_HERE[inode] = count
-    else:
-        _OPEN_HERE.pop(inode, None)
-
-
-def _real(path: Path) -> Path:
-    """The store's path in its real folder; the file itself is never followed."""
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder; give the store's file name")
-    return path.parent.resolve() / path.name
-
-
-def _lstat(path: Path) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot be checked ({exc.strerror})") from None
-
-
-def _identity(path: Path, found: os.stat_result | None) -> tuple[int, int]:
-    if found is None:
-        raise StoreError(f"{path}: disappeared while it was being opened; try again")
-    return (found.st_dev, found.st_ino)
-
-
-def _check_files(path: Path, create: bool) -> os.stat_result | None:
-    """Refuse anything but our own regular files in a folder only we can write.
-
-    Returns the store's lstat, or None when there is no store yet (its folder is made when
-    ``create``)."""
-    folder = path.parent
-    if create:
-        try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot create the store ({exc.strerror})") from None
-    here = _lstat(folder)
-    if here is None:
-        return None
-    if not stat.S_ISDIR(here.st_mode):
-        raise StoreError(f"{folder}: is not a folder; give the store's path with --store")
-    if here.st_uid not in (os.geteuid(), 0):
-        raise StoreError(
-            f"{folder}: belongs to another user; keep the store in a folder of your own"
-        )
-    if here.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise StoreError(
-            f"{folder}: other users can write in this folder and could swap the store's "
-            "files; keep the store in a folder only you can write to"
-        )
-    found = _lstat(path)
-    if found is not None:
-        if stat.S_ISDIR(found.st_mode):
-            raise StoreError(f"{path}: is a folder; give the store's file name")
-        _check_file(path, found)
-    for suffix in SIDE_FILES:
-        side = path.with_name(path.name + suffix)
-        side_found = _lstat(side)
-        if side_found is None:
-            continue
-        _check_file(side, side_found)
-        if (
-            found is not None
-            and suffix != "-journal"
-            and found.st_mode & stat.S_IWUSR
-            and not side_found.st_mode & stat.S_IWUSR
-        ):
-            # Left read-only by a read while the store itself was read-only: with it,
-            # every later write would fail. It holds no data of its own (an index, a log).
-            try:
-                os.chmod(side, 0o600)
-            except OSError as exc:
-                raise StoreError(
-                    f"{side}: is read-only and cannot be changed ({exc.strerror})"
-                ) from None
-    if found is not None and not os.access(path, os.R_OK):
-        raise StoreError(f"{path}: cannot be read (permission denied)")
-    return found
-
-
-def _check_file(path: Path, found: os.stat_result) -> None:
-    if stat.S_ISLNK(found.st_mode):
-        raise StoreError(
-            f"{path}: is a symbolic link; the store and its files are never opened through "
-            "one. Give the store's real path with --store"
-        )
-    if not stat.S_ISREG(found.st_mode):
-        raise StoreError(f"{path}: is not a regular file; the store was not opened")
-    if found.st_uid != os.geteuid():
-        raise StoreError(f"{path}: belongs to another user; a store must be yours alone")
-    if found.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise StoreError(
-            f"{path}: other users can open it; make it yours alone with "
-            f"'chmod 600 {path}' and try again"
-        )
-
-
 @dataclass(frozen=True)
 class _Info:
     application_id: int
@@ -745,20 +625,10 @@ def _is_current(path: Path, found: os.stat_result, target: int) -> bool:
     to read; refuses a file that is not SQLite or not ours."""
     if found.st_size == 0:
         return False
-    if _identity(path, found) in _OPEN_HERE:
+    header = files.read_header(path, found)
+    if header is None:
         return True  # open in this process already: ours, and set up
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        head = os.read(fd, 100)
-    finally:
-        os.close(fd)
-    if not head.startswith(_HEADER) or len(head) < 100:
-        raise StoreError(f"{path}: not a screening store, or damaged (not an SQLite file)")
-    version = int.from_bytes(head[60:64], "big")
-    application_id = int.from_bytes(head[68:72], "big")
+    version, application_id = header
     if application_id == APPLICATION_ID and version > SCHEMA_VERSION:
         _judge(path, _Info(application_id, version, 1, frozenset()), target)
     # The header may lag behind the log; a store that looks old is checked under the lock.
@@ -768,38 +638,16 @@ def _is_current(path: Path, found: os.stat_result, target: int) -> bool:
 def _probe(path: Path, busy_ms: int, inode: tuple[int, int]) -> _Info:
     """Read a store's header and tables, read-only: a file that is not ours is left as it
     is (SQLite may add the empty -wal and -shm a reader of a WAL file needs)."""
-    _OPEN_HERE[inode] = _OPEN_HERE.get(inode, 0) + 1
+    files.hold(inode)
     try:
         conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=busy_ms / 1000)
     except sqlite3.Error:
-        _forget_here(inode)
+        files.let_go(inode)
         raise StoreError(f"{path}: cannot be opened as a store") from None
     try:
         with _errors(path):
             info = _info(conn)
     finally:
         conn.close()
-        _forget_here(inode)
+        files.let_go(inode)
     return info
-
-
-@contextlib.contextmanager
-def _folder_lock(path: Path, busy_ms: int) -> Iterator[None]:
-    """Hold the store's folder (flock on the folder itself: no file of its own, and no
-    effect on SQLite's locks on the store) while the store is made or migrated."""
-    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        deadline = time.monotonic() + busy_ms / 1000
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreBusy(
-                        f"{path}: the store is being set up by another program; try again"
-                    ) from None
-                time.sleep(0.01)
-        yield
-    finally:
-        os.close(fd)
