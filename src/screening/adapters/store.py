@@ -97,16 +97,26 @@ _INSERT_RECORD = (
     f"INSERT INTO records ({_COLUMNS}, answer_count) "  # noqa: S608
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, NULL, ?)"
 )
-# The local time as the C library reads it (as Python does), and its offset in minutes.
-_LIST = (
-    "SELECT id, datetime(created, 'localtime'), "
-    "CAST(round((julianday(created, 'localtime') - julianday(created)) * 1440) AS INTEGER), "
-    "status, mode, answer_count"
+# The list's rows, formatted in SQL: created in local time, as the C library reads it (as
+# Python does), with its offset; for people "2026-11-21 16:05 +01:00", else ISO 8601.
+_OFFSET = "printf('%s%02d:%02d', CASE WHEN m < 0 THEN '-' ELSE '+' END, abs(m) / 60, abs(m) % 60)"
+_WHEN = {
+    True: f"substr(local, 1, 16) || ' ' || {_OFFSET}",
+    False: f"replace(local, ' ', 'T') || {_OFFSET}",
+}
+_LOCAL = (
+    "SELECT *, rowid AS row, datetime(created, 'localtime') AS local, "  # noqa: S608
+    "CAST(round((julianday(created, 'localtime') - julianday(created)) * 1440) AS INTEGER) AS m "
+    f"FROM records {_FILTER}"
 )
 _SELECT_ROWS = {
-    False: f"{_LIST} FROM records {_FILTER} ORDER BY created, rowid",
-    True: f"{_LIST}, {', '.join(_ANSWERED.values())} FROM records {_FILTER} "
-    "ORDER BY created, rowid",
+    (people, named): (
+        f"SELECT id, {_WHEN[people]}, status, mode, answer_count"  # noqa: S608
+        + "".join(f", {v}" for v in _ANSWERED.values() if named)
+        + f" FROM ({_LOCAL}) ORDER BY created, row"
+    )
+    for people in (True, False)
+    for named in (True, False)
 }
 _SELECT_WIDTHS = (
     f"SELECT {', '.join(f'max(length({v}))' for v in _ANSWERED.values())} "  # noqa: S608
@@ -429,13 +439,13 @@ class Store:
             yield from (_record(r) for r in rows)
 
     def rows(
-        self, status: str | None, since: str | None, identifiers: bool
+        self, status: str | None, since: str | None, identifiers: bool, *, people: bool = True
     ) -> Iterator[tuple[Any, ...]]:
-        """The list's columns only, picked in SQL, oldest first: id, created in local time
-        (YYYY-MM-DD HH:MM:SS) and its offset from UTC in minutes, status, mode, answer count,
-        and with ``identifiers`` each of IDENTIFIERS ('' if not answered)."""
+        """The list's columns only, picked and formatted in SQL, oldest first: id, created
+        in local time with its offset (for ``people``, else ISO 8601), status, mode, answer
+        count, and with ``identifiers`` each of IDENTIFIERS ('' if not answered)."""
         with self._errors():
-            cursor = self._conn.execute(_SELECT_ROWS[identifiers], (status, since))
+            cursor = self._conn.execute(_SELECT_ROWS[people, identifiers], (status, since))
         while True:
             with self._errors():
                 rows = cursor.fetchmany(500)

@@ -21,7 +21,6 @@ from screening.core.records import (
     Record,
     local_time,
     new_record,
-    offset_text,
     parse_age,
     parse_since,
     with_answers,
@@ -58,12 +57,14 @@ def list_records(
     after = parse_since(since, now) if since is not None else None
     heads = ("id", "created", "status", "mode", "answers") + (IDENTIFIERS if identifiers else ())
     widths = (22, TIME_WIDTH, 11, 7, 7) + (store.widths(status, after) if identifiers else ())
+    found = store.rows(status, after, identifiers, people=for_people)
 
     def rows() -> Iterator[tuple[str | int, ...]]:
-        for record_id, local, minutes, *rest in store.rows(status, after, identifiers):
-            when = f"{local[:16]} " if for_people else f"{local[:10]}T{local[11:]}"
-            rest[3:] = [_one_line(v) for v in rest[3:]]
-            yield (record_id, when + offset_text(minutes), *rest)
+        if not identifiers:
+            yield from found
+            return
+        for row in found:  # typed names and ids: no control characters reach a screen
+            yield (*row[:5], *(_one_line(v) for v in row[5:]))
 
     return Listing(heads, widths, rows())
 

@@ -13,7 +13,6 @@ import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from screening.core.errors import BadInputError
@@ -85,13 +84,7 @@ def local_time(stamp: str) -> str:
 
 
 def _offset(moment: dt.datetime) -> str:
-    offset = moment.utcoffset() or dt.timedelta()
-    return offset_text(int(offset.total_seconds()) // 60)
-
-
-@lru_cache(maxsize=64)
-def offset_text(minutes: int) -> str:
-    """An offset from UTC as people and ISO 8601 write it: +01:00, -03:30."""
+    minutes = int((moment.utcoffset() or dt.timedelta()).total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
