@@ -146,7 +146,7 @@ USAGE_MISTAKES = [
     (["records", "purge", "--older-than", "9" * 5000 + "d", "--yes"], "screening records purge",
      "is not a duration like 30d or 6w"),
     (["records", "list", "--since", "2021-02-30"], "screening records list",
-     "'2021-02-30' is not a date written YYYY-MM-DD"),
+     "'2021-02-30' is not a date; write today, yesterday or YYYY-MM-DD"),
     (["summary", "--format", "docx"], "screening summary", "'docx' is not one of"),
     (["interview", "--mode", "nurse"], "screening interview", "'nurse' is not one of"),
     (["records", "add"], "screening records add", "Missing option '--answers'"),

@@ -492,7 +492,7 @@ def test_in_progress_record(
     record_id = add(cli, answers, vitals_args)
     with Store.open(store_path) as store:
         record = store.get(record_id)
-        store.put(
+        store.save(
             with_answers(
                 record, record.answers, record.asked, dt.datetime.now(dt.UTC), status="in_progress"
             )

@@ -236,7 +236,7 @@ def test_resuming_a_stored_hostile_name(
     record_id = _stopped_record(tmp_path, env, kinds_args)
     with Store.open(tmp_path / "data" / "screening.db") as store:
         record = store.get(record_id)
-        store.put(with_answers(record, {"patient_name": stored}, ["patient_name"], NOW))
+        store.save(with_answers(record, {"patient_name": stored}, ["patient_name"], NOW))
     done = pipe(["--resume", record_id, *kinds_args], "\n".join(typed) + "\n", env)
     out, err = done.stdout.decode(), done.stderr.decode()
     assert done.returncode == 0, err

@@ -283,18 +283,20 @@ def _root(
 @app.command()
 def interview(
     mode: Annotated[
-        ModeChoice,
+        ModeChoice | None,
         typer.Option(
             "--mode",
-            help="staff also asks identifiers "
-            "and vital signs; patient asks the patient's "
-            "questions only.",
+            help="staff (the default) also asks identifiers and vital signs; patient asks "
+            "the patient's questions only. With --resume: the record's own mode unless given.",
+            show_default=False,
         ),
-    ] = ModeChoice.staff,
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option(
-            "--resume", help="Continue a stopped interview: the record ID given, or the latest one."
+            "--resume",
+            help="Continue a stopped interview: the record ID given, or (staff) a choice of them. "
+            "With --mode staff, also a patient's finished record: the staff questions still open.",
         ),
     ] = False,
     record_id: Annotated[
@@ -318,14 +320,17 @@ def interview(
     output_dir: Annotated[
         Path | None,
         typer.Option(
-            "--output-dir", metavar="DIR", help="Where to write the summary (text and HTML)."
+            "--output-dir",
+            metavar="DIR",
+            help="Also write the summary here (text and HTML). Without it no file is written, "
+            "unless staff ask for one at the end.",
         ),
     ] = None,
     rules: RulesOption = None,
     templates: TemplatesOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Ask the questions one at a time, then write the clinician's summary."""
+    """Ask the questions one at a time, then show the clinician's summary (staff)."""
     from screening.app.interview import InterviewOptions, run_interview
 
     if record_id is not None and not resume:
@@ -333,7 +338,7 @@ def interview(
     terminal = sys.stdin.isatty()
     run_interview(
         InterviewOptions(
-            mode=mode.value,
+            mode=mode.value if mode else None,
             resume=record_id if record_id is not None else (True if resume else None),
             prefill_file=answers,
             plain=plain or not terminal,
@@ -398,7 +403,10 @@ def summary(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", metavar="PATH", help="Write here (owner-only) instead of standard output."
+            "--output",
+            metavar="PATH",
+            help="Write to this file (a regular file, owner-only) instead of standard output; "
+            "- means standard output.",
         ),
     ] = None,
     paper: Annotated[
@@ -441,7 +449,7 @@ def summary(
             cache_dir=locations.cache_dir(),
             today=now().astimezone().date(),
         )
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(document)
         return
     from screening.adapters.files import write_private
@@ -465,7 +473,7 @@ records_app = ScreeningTyper(
     cls=ScreeningGroup,
     no_args_is_help=True,
     rich_markup_mode=None,
-    help="Stored screenings: list, show, add, export, delete, purge.",
+    help="Stored screenings: list, show, add, amend, history, export, delete, purge.",
 )
 app.add_typer(records_app, name="records")
 
@@ -477,9 +485,9 @@ def records_list(
         str | None,
         typer.Option(
             "--since",
-            metavar="DATE",
-            help="Created on or after (YYYY-MM-DD).",
-            callback=_checked(parse_since),
+            metavar="DAY",
+            help="Created on or after this local day: today, yesterday or YYYY-MM-DD.",
+            callback=_checked(lambda text: parse_since(text, now())),
         ),
     ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
@@ -491,35 +499,67 @@ def records_list(
     ] = False,
     store: StoreOption = None,
 ) -> None:
-    """List records, oldest first."""
-    import json
-
-    from screening.adapters.tables import table
+    """List records, oldest first, in local time."""
+    from screening.adapters.tables import stream_table
     from screening.app.records import list_records
 
     with open_store(store) as db:
-        rows = list_records(
-            db, status=status.value if status else None, since=since, identifiers=not no_identifiers
+        listing = list_records(
+            db,
+            status=status.value if status else None,
+            since=since,
+            identifiers=not no_identifiers,
+            now=now(),
+            for_people=fmt is ListFormat.table,
         )
-    typer.echo(
-        json.dumps(rows, indent=1, ensure_ascii=False) if fmt is ListFormat.json else table(rows)
-    )
+        if fmt is ListFormat.json:
+            _write_lines(_json_array(listing.heads, listing.rows))
+        else:
+            _write_lines(stream_table(listing.heads, listing.widths, listing.rows))
+
+
+def _json_array(heads: tuple[str, ...], rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+    """A JSON array, one object a line, made as the rows come."""
+    import json
+
+    yield "["
+    previous = None
+    for row in rows:
+        if previous is not None:
+            yield previous + ","
+        previous = " " + json.dumps(dict(zip(heads, row, strict=True)), ensure_ascii=False)
+    if previous is not None:
+        yield previous
+    yield "]"
+
+
+def _write_lines(lines: Iterator[str]) -> None:
+    """Print line by line, in blocks: a long list never sits in memory."""
+    out = sys.stdout
+    block: list[str] = []
+    for line in lines:
+        block.append(line)
+        if len(block) >= 1000:
+            out.write("\n".join(block) + "\n")
+            block.clear()
+    if block:
+        out.write("\n".join(block) + "\n")
+    out.flush()
 
 
 @records_app.command("show")
 def records_show(
     record_id: Annotated[str, typer.Argument(metavar="ID")], store: StoreOption = None
 ) -> None:
-    """Show one record: answers, status and the definitions it was answered against."""
+    """Show one record: answers, status, local times and the definitions it was answered
+    against."""
     from screening.adapters.tables import table
+    from screening.app.records import show_record
 
     with open_store(store) as db:
-        r = db.get(record_id)
-    typer.echo(
-        f"id: {r.id}\nstatus: {r.status}\nmode: {r.mode}\ncreated: {r.created}\n"
-        f"updated: {r.updated}\ndefinitions: {r.definitions_hash}\n"
-    )
-    typer.echo(table([{"question": k, "answer": v} for k, v in r.answers.items()]))
+        facts, record = show_record(db, record_id)
+    typer.echo("\n".join(f"{name}: {value}" for name, value in facts) + "\n")
+    typer.echo(table([{"question": k, "answer": v} for k, v in record.answers.items()]))
 
 
 @records_app.command("add")
@@ -542,6 +582,44 @@ def records_add(
             now=now(),
         )
     typer.echo(record.id)
+
+
+@records_app.command("amend")
+def records_amend(
+    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    plain: Annotated[
+        bool,
+        typer.Option("--plain", help="Line-by-line prompts with numbered choices."),
+    ] = False,
+    templates: TemplatesOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Change a complete record (staff): its review screen, and the staff questions still
+    open. Every change is kept in its history."""
+    from screening.app.interview import amend_record
+
+    terminal = sys.stdin.isatty()
+    amend_record(
+        locations.store_path(store),
+        record_id,
+        now,
+        templates_dir=templates or locations.templates_dir(),
+        plain=plain or not terminal,
+        plain_reason=None if plain or terminal else "not a terminal",
+    )
+
+
+@records_app.command("history")
+def records_history(
+    record_id: Annotated[str, typer.Argument(metavar="ID")], store: StoreOption = None
+) -> None:
+    """Every change to a complete record: when (local time), who, old and new answer."""
+    from screening.adapters.tables import table
+    from screening.app.records import history
+
+    with open_store(store) as db:
+        rows = history(db, record_id)
+    typer.echo(table(rows) if rows else f"Record {record_id} has not been changed.")
 
 
 @records_app.command("export")
@@ -578,8 +656,8 @@ def records_export(
     from screening.app.records import export_records
 
     with open_store(store) as db:
-        for data in export_records(db, record_id, fallback):
-            typer.echo(json.dumps(data, ensure_ascii=False))
+        records = export_records(db, record_id, fallback)
+        _write_lines(json.dumps(data, ensure_ascii=False) for data in records)
 
 
 def _confirmer(yes: bool) -> Any:
@@ -588,10 +666,21 @@ def _confirmer(yes: bool) -> Any:
     return (lambda _question: True) if yes else confirm_at_terminal
 
 
-def _deleted(removed: int | None) -> str:
-    if removed is None:
-        return "Nothing deleted."
-    return f"Deleted {removed} record{'s' if removed != 1 else ''}."
+def _report(removal: Any, db: Store) -> None:
+    """Say what a delete or purge did; exit 75 if the deleted data still waits in the log."""
+    from screening.core.errors import WipePending
+
+    if removal.removed is None:
+        typer.echo("Nothing deleted.")
+        return
+    n = removal.removed
+    typer.echo(f"Deleted {n} record{'s' if n != 1 else ''}.")
+    if not removal.wiped:
+        raise WipePending(
+            f"{db.path}: the deleted data is not yet cleared from the store's file and log, "
+            "because another program is reading the store. Close it, then run any screening "
+            "command on this store (like 'screening records list'): that clears it"
+        )
 
 
 @records_app.command("delete")
@@ -600,11 +689,11 @@ def records_delete(
     yes: YesOption = False,
     store: StoreOption = None,
 ) -> None:
-    """Delete one record for good."""
+    """Delete one record for good, with its history and any copy the tool made of it."""
     from screening.app.records import delete_record
 
     with open_store(store) as db:
-        typer.echo(_deleted(delete_record(db, record_id, _confirmer(yes))))
+        _report(delete_record(db, record_id, _confirmer(yes), _copies()), db)
 
 
 @records_app.command("purge")
@@ -625,7 +714,12 @@ def records_purge(
     from screening.app.records import purge_records
 
     with open_store(store) as db:
-        typer.echo(_deleted(purge_records(db, older_than, now(), _confirmer(yes))))
+        _report(purge_records(db, older_than, now(), _confirmer(yes), _copies()), db)
+
+
+def _copies() -> Path:
+    """Where earlier versions wrote summaries on their own, to remove with their record."""
+    return locations.data_dir() / "summaries"
 
 
 fhir_app = typer.Typer(

@@ -155,7 +155,30 @@ def render(view: SummaryView, fmt: Format, templates: Templates) -> str:
                 )
             ],
         )
-    return out
+    return _with_status(out, view, fmt)
+
+
+def _with_status(document: str, view: SummaryView, fmt: Format) -> str:
+    """The document with its INCOMPLETE and amended lines at the top, if its template (a
+    clinic's own, or one stored with an older record) left them out."""
+    shown = " ".join(plain_text(document, fmt).split())
+    missing = []
+    if view.incomplete and view.incomplete not in shown:
+        missing.append(view.incomplete)
+        if view.not_reached:
+            missing.append("Questions not reached: " + "; ".join(view.not_reached) + ".")
+    if view.amended and view.amended not in shown:
+        missing.append(view.amended)
+    if fmt == "json" or not missing:
+        return document
+    if fmt == "html":
+        top = "".join(f"<p><strong>{html.escape(line)}</strong></p>\n" for line in missing)
+        body = re.search(r"<body\b[^>]*>\n?", document, flags=re.I)
+        at = body.end() if body else 0
+        return document[:at] + top + document[at:]
+    if fmt == "md":
+        return "".join(f"**{md_escape(line)}**\n\n" for line in missing) + document
+    return "".join(f"{line}\n" for line in missing) + "\n" + document
 
 
 def _document(view: SummaryView, fmt: Format, templates: Templates) -> str:

@@ -76,6 +76,25 @@ class StoreBusy(ScreeningError):
     exit_code = EXIT_TRY_AGAIN
 
 
+class RecordOpenElsewhere(BadInputError):
+    """Another desk has the record open (exit 2): finish or stop it there first."""
+
+
+class RecordTaken(BadInputError):
+    """This desk lost the record to another one; nothing more was saved (exit 2)."""
+
+
+class RecordDeleted(BadInputError):
+    """The record was deleted while it was open; nothing more was saved (exit 2)."""
+
+
+class WipePending(ScreeningError):
+    """Records were deleted, but a reader kept their old copy in the store's log (exit 75);
+    the next time the store is opened clears it."""
+
+    exit_code = EXIT_TRY_AGAIN
+
+
 class InterviewStopped(ScreeningError):
     """The person chose to stop; what they answered is saved (exit 130, as for Ctrl-C)."""
 
