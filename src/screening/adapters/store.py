@@ -218,6 +218,9 @@ class Store:
                 conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
                 conn.execute("PRAGMA secure_delete = ON")
                 conn.execute("PRAGMA foreign_keys = ON")
+                # Every answer is on disk when its save returns: one sync of the log per
+                # commit, whatever the build's default.
+                conn.execute("PRAGMA synchronous = FULL")
                 store._has_meta = store.schema_version >= 3
                 if not setting_up:
                     store._finish_wipe(wait_ms=0)
