@@ -559,3 +559,10 @@ def test_a_delete_a_reader_holds_back_says_so_and_the_next_open_finishes(
         assert b"Alex Example" in raw()
     finally:
         reader.communicate("end\n", timeout=30)
+
+
+def test_each_save_reaches_the_disk(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        # FULL: the write-ahead log is synced at every commit, so a saved answer survives a
+        # power cut, not only a killed process.
+        assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 2
