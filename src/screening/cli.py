@@ -35,7 +35,6 @@ from screening.core.errors import (
     OutputError,
     ScreeningError,
 )
-from screening.core.records import parse_age, parse_since
 from screening.core.sanitize import clean_text
 
 if TYPE_CHECKING:
@@ -161,6 +160,13 @@ class ScreeningTyper(typer.Typer):
     def command(self, name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
         kwargs.setdefault("cls", ScreeningCommand)
         return super().command(name, **kwargs)
+
+
+def _records() -> Any:
+    """The record filters, imported only by the commands that take them (start-up time)."""
+    from screening.core import records
+
+    return records
 
 
 def _checked(parse: Callable[[str], object]) -> Callable[[str | None], str | None]:
@@ -487,7 +493,7 @@ def records_list(
             "--since",
             metavar="DAY",
             help="Created on or after this local day: today, yesterday or YYYY-MM-DD.",
-            callback=_checked(lambda text: parse_since(text, now())),
+            callback=_checked(lambda text: _records().parse_since(text, now())),
         ),
     ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
@@ -704,7 +710,7 @@ def records_purge(
             "--older-than",
             metavar="AGE",
             help="Like 30d or 6w, counted from now.",
-            callback=_checked(parse_age),
+            callback=_checked(lambda text: _records().parse_age(text)),
         ),
     ],
     yes: YesOption = False,

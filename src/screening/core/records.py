@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -90,12 +89,18 @@ def _offset(moment: dt.datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+def _token() -> str:
+    import secrets  # only when a record is made: it costs every other command start-up time
+
+    return secrets.token_hex(3)
+
+
 def new_record(mode: str, definitions_hash: str, now: dt.datetime) -> Record:
     """An empty in-progress record; its id starts with the local date and time."""
     stamp = utc_stamp(now)
     local = now.astimezone().strftime("%Y%m%d-%H%M%S")
     return Record(
-        id=f"{local}-{secrets.token_hex(3)}",
+        id=f"{local}-{_token()}",
         created=stamp,
         updated=stamp,
         mode=mode,
