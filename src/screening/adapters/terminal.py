@@ -64,13 +64,14 @@ class TerminalInterview:
 
     def _review(self) -> bool:
         rows = [(FINISH, "Everything is right. Finish.")]
+        # Each row fits the terminal: the question is cut first, so the answer stays readable.
+        width = max(40, min(REVIEW_WIDTH, shutil.get_terminal_size((80, 24)).columns - 6))
         for row in self.interview.review():
-            shown = "(skipped)" if row.answer is None else row.answer
+            shown = "(skipped)" if row.answer is None else _one_line(row.answer, width)
+            asked = _one_line(row.text, max(24, width - len(shown) - 2))
+            line = f"{asked}  {shown}"
             rows.append(
-                (
-                    row.question_id,
-                    f"{row.text}  {_one_line(shown, max(16, REVIEW_WIDTH - len(row.text)))}",
-                )
+                (row.question_id, line if len(line) <= width else line[: width - 3] + "...")
             )
         self.prompter.show("\nPlease check your answers.")
         picked = self._guard(

@@ -356,11 +356,14 @@ def _pick(store: Store, mode: Mode | None, prompter: Prompter) -> Record:
         return store.get(waiting[0].id)
     choices = []
     for w in waiting:  # newest first
-        who = "  ".join(
-            _one_line(v) or f"(no {k})" for k, v in (("name", w.name), ("clinic id", w.clinic_id))
-        )
+        # The id and the time first: they tell records apart even when no name was given
+        # (a patient's own form has none), and a narrow terminal cuts the end of a line.
+        who = ", ".join(_one_line(v) for v in (w.name, w.clinic_id) if _one_line(v))
         where = f", open at desk {w.desk.host}" if w.desk else ""
-        label = f"{who}  {local_time(w.updated)}  {w.answers} answers, {w.mode}{where}  [{w.id}]"
+        label = (
+            f"{w.id}  {local_time(w.updated)[:16]}  {w.mode}, {w.answers} answers"
+            f"{where}{'  ' + who if who else ''}"
+        )
         choices.append((w.id, label))
     picked = prompter.select(
         "Which interview do you want to continue? (newest first)", choices, default=choices[0][0]
@@ -411,6 +414,6 @@ def _offer_file(reprinter: Reprinter, record: Record, prompter: Prompter) -> lis
         )
     except (KeyboardInterrupt, EOFError):
         return []
-    path = Path(typed.strip()).expanduser()
+    path = Path(typed.strip()).expanduser().absolute()
     write_private(path, reprinter.summary(record, FILE_FORMATS[path.suffix]))
     return [path]

@@ -463,7 +463,8 @@ class NumberQuestion(QuestionBase):
             return f"({self._like(quoted=False)})"
         if self.whole and self.min is not None and self.max is not None:
             # A scale is typed, not picked from a list: Enter alone must never mean 0.
-            return f"({format_number(self.min)} to {format_number(self.max)})"
+            unit = f" {self.unit}" if self.unit and not self.unit.startswith("out of") else ""
+            return f"({format_number(self.min)} to {format_number(self.max)}{unit})"
         return f"({self.unit})" if self.unit else ""
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
