@@ -634,3 +634,18 @@ def test_packaged_questionnaire_and_example_in_fhir(
         if e["resource"]["resourceType"] == "Observation"
     ]
     assert sorted(observed) == sorted(v for k, v in codes.items() if k in answers)
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "md"])
+def test_each_listed_source_shows_its_own_number(defs: Definitions, fmt: Format) -> None:
+    # Heart rate and oxygen cite sources 10 and 12 while 9 and 11 are not cited: a list
+    # numbered by position (an HTML <ol> printed without its values) would shift them.
+    view = summarise(defs, {**BASE, "heart_rate": 110, "oxygen_saturation": 93}, TODAY)
+    numbers = [n for n, _ in view.references]
+    assert 10 in numbers and 12 in numbers and 9 not in numbers
+    page = plain_text(render_view(view, fmt, resources.templates_dir()), fmt)
+    flat = " ".join(page.split())
+    for n, citation in view.references:
+        assert f"[{n}] {' '.join(citation.split()[:4])}" in flat or (
+            fmt == "md" and f"{n}. {' '.join(citation.split()[:4])}" in flat
+        ), (n, fmt)

@@ -11,6 +11,7 @@ import html
 import json
 import re
 import textwrap
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -82,6 +83,18 @@ def _wrap(value: str, width: int, indent: int, first: int | None) -> str:
     return "\n".join(out)
 
 
+def pack(items: Iterable[object], width: int = 80, sep: str = "   ") -> str:
+    """Short items side by side, as many as fit in ``width`` columns on each line; an item is
+    never split across lines unless it is longer than a line."""
+    lines: list[str] = []
+    for item in (str(i) for i in items):
+        if lines and len(lines[-1]) + len(sep) + len(item) <= width:
+            lines[-1] += sep + item
+        else:
+            lines.append(item if len(item) <= width else wrap(item, width))
+    return "\n".join(lines)
+
+
 def leader(value: object, width: int, fill: str = ".") -> str:
     """A label followed by a space and dots out to ``width`` columns, for aligned values."""
     return (str(value) + " ").ljust(width, fill)
@@ -130,7 +143,7 @@ def environment(templates: Templates, fmt: Format) -> BoundedSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.add_filters(wrap=wrap, leader=leader)
+    env.add_filters(wrap=wrap, leader=leader, pack=pack)
     return env
 
 

@@ -24,6 +24,8 @@ from screening.core.sanitize import clean_text
 NOT_ANSWERED = "(not answered)"
 TYPED_MARKER = "[typed text]"
 FILLED_IN_BY = {"staff": "Intake staff with the patient", "patient": "The patient, alone"}
+# A patient's own form that staff went on with afterwards.
+COMPLETED_BY_STAFF = "The patient, then intake staff"
 
 
 @dataclass(frozen=True)
@@ -252,9 +254,10 @@ class _Page:
         if record is not None:
             rows += [Row("record", "Record", record.id or "none (answers file)")]
             if record.mode:
-                rows.append(
-                    Row("filled_in_by", "Filled in by", FILLED_IN_BY.get(record.mode, record.mode))
-                )
+                who = FILLED_IN_BY.get(record.mode, record.mode)
+                if record.mode == "patient" and record.audience == "staff":
+                    who = COMPLETED_BY_STAFF
+                rows.append(Row("filled_in_by", "Filled in by", who))
             rows.append(Row("status", "Status", record.status.replace("_", " ")))
             if record.completed:
                 rows.append(Row("completed", "Last saved", record.completed))
