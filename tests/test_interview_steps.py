@@ -204,8 +204,9 @@ questions:
 def vitals(write_defs: WriteDefs) -> Interview:
     import datetime as dt
 
-    defs = load_definitions(write_defs(VITALS_QUESTIONNAIRE, SMALL_RULES.replace(
-        "pain_duration_months", "systolic_bp")))
+    defs = load_definitions(
+        write_defs(VITALS_QUESTIONNAIRE, SMALL_RULES.replace("pain_duration_months", "systolic_bp"))
+    )
     moment = dt.datetime(2026, 11, 21, 9, 5, tzinfo=dt.UTC)
     return Interview(defs, mode="staff", today=TODAY, clock=lambda: moment)
 
@@ -225,7 +226,8 @@ def test_the_time_is_stamped_when_a_vital_sign_is_entered(
     assert prompt is not None and prompt.question_id == "taken_at" and prompt.default == "09:05"
     assert vitals.answer("taken_at", "7.30") is None and vitals.answers["taken_at"] == "07:30"
     assert vitals.answer("taken_at", "25:00") == (
-        "Enter a time as HH:MM on the 24-hour clock, like 09:30.")
+        "Enter a time as HH:MM on the 24-hour clock, like 09:30."
+    )
 
 
 def test_retired_choices_are_not_offered_and_extra_choices_are(vitals: Interview) -> None:
@@ -233,4 +235,5 @@ def test_retired_choices_are_not_offered_and_extra_choices_are(vitals: Interview
     assert vitals.answer("flags", ["glaucoma"]) is None
     assert [i for i, _ in vitals.prompt("stopped").options] == ["glaucoma", "none"]
     assert vitals.answer("stopped", ["none", "glaucoma"]) == (
-        "'None of these' cannot be chosen together with other answers")
+        "'None of these' cannot be chosen together with other answers"
+    )

@@ -2,7 +2,8 @@
 
 A question is one of six classes told apart by ``type``. What differs by kind lives on the
 class, so no other module asks which kind a question is. Messages say what is expected,
-never the value given: that value is patient data.
+never the value given: that value is patient data. A question speaks the language of its
+catalog (``say``): English, or the language the questionnaire was translated into.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     StringConstraints,
     Tag,
     model_validator,
 )
 
+from screening.core.catalog import ENGLISH, Catalog, format_number
 from screening.core.conditions import (
     CHOICE_OPS,
     MULTI_OPS,
@@ -39,11 +42,6 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=6
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Widget = Literal["typed", "one", "many"]
 Result = tuple[AnswerValue | None, str | None]
-
-
-def format_number(value: float) -> str:
-    """A number as people write it: no trailing '.0'."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _factor(value: Any) -> Any:
@@ -114,9 +112,20 @@ class QuestionBase(_Strict):
     criteria: list[str] = []
 
     widget: ClassVar[Widget] = "typed"
-    skip_hint: ClassVar[str] = "To skip, press Enter."
+    skip_message: ClassVar[str] = "skip_typed"
     # Text a person typed: shown as their data, never judged by the guard.
     typed_by_person: ClassVar[bool] = False
+    # The language of its messages: set on the copies a translation makes.
+    _say: Catalog = PrivateAttr(default=ENGLISH)
+
+    @property
+    def say(self) -> Catalog:
+        """The catalog this question speaks from."""
+        return self._say
+
+    @property
+    def skip_hint(self) -> str:
+        return self.say(self.skip_message)
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         """(the answer in its stored form, None) or (None, what is expected)."""
@@ -221,27 +230,19 @@ class TextQuestion(QuestionBase):
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         if not isinstance(value, str):
-            return None, self.invalid or "Enter text."
+            return None, self.invalid or self.say("enter_text")
         text = value.strip()
         if len(text) > self.max_length:
-            return None, self.invalid or f"Keep it to {self.max_length} characters or fewer."
+            return None, self.invalid or self.say("text_too_long", max=self.max_length)
         return (text or None), None
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         return f"'{self.id}' is free text: only 'answered' can test it"
 
 
-_QUANTITY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-z.]*)\s*$", re.I)
-_ABBREVIATIONS = {
-    "wk": "week",
-    "wks": "week",
-    "mo": "month",
-    "mos": "month",
-    "mth": "month",
-    "mths": "month",
-    "yr": "year",
-    "yrs": "year",
-}
+# A number (with a decimal point or comma) and a unit word in any alphabet ("2 años"),
+# matched whole against text already stripped.
+_QUANTITY = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*([^\W\d_]*)\.?")
 
 
 class LowerThan(_Strict):
@@ -276,24 +277,24 @@ class NumberQuestion(QuestionBase):
         return [self.lower_than.question] if self.lower_than else []
 
     def _like(self, quoted: bool = True) -> str:
-        q = "'" if quoted else ""
-        return f"like {q}{self.examples[0]}{q} or {q}{self.examples[1]}{q}"
+        return self.say(
+            "like" if quoted else "like_hint", first=self.examples[0], second=self.examples[1]
+        )
 
-    def _bounds(self) -> str:
-        low, high = self.min, self.max
+    def _expected(self) -> str:
+        """What to type, with its bounds: 'a whole number from 0 to 10'."""
+        kind = "a_whole_number" if self.whole else "a_number"
+        low, high = (None if b is None else self.say.number(b) for b in (self.min, self.max))
         if low is not None and high is not None:
-            return f" from {format_number(low)} to {format_number(high)}"
+            return self.say(f"{kind}_from_to", low=low, high=high)
         if low is not None:
-            return f" of at least {format_number(low)}"
+            return self.say(f"{kind}_at_least", low=low)
         if high is not None:
-            return f" of at most {format_number(high)}"
-        return ""
-
-    def _kind(self) -> str:
-        return "a whole number" if self.whole else "a number"
+            return self.say(f"{kind}_at_most", high=high)
+        return self.say(kind)
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
-        expected = self.invalid or f"Enter {self._kind()}{self._bounds()}."
+        expected = self.invalid or self.say("enter_number", number=self._expected())
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
@@ -318,43 +319,41 @@ class NumberQuestion(QuestionBase):
         text = typed.strip()
         if not text:
             return text, None
-        match = _QUANTITY.match(text)
+        match = _QUANTITY.fullmatch(text)
         if match is None:
             if self.input_units:
-                return None, f"Type a number and {self._units()}, {self._like()}."
+                return None, self._say_units("number_and_unit")
             return None, self._number_hint()
         number = float(match.group(1).replace(",", "."))
-        unit = match.group(2).lower().rstrip(".")
+        unit = match.group(2).lower()
         if self.input_units:
             if not unit:
-                return None, f"Add {self._units()}, {self._like()}."
+                return None, self._say_units("add_unit")
             factor = self._unit_factor(unit)
             if factor is None:
-                return None, f"Use {self._units()}, {self._like()}."
+                return None, self._say_units("use_unit")
             return round(number * factor, 2), None
-        if unit and unit != (self.unit or "").lower():
+        if unit and not self.say.is_unit(self.unit or "", unit):
             return None, self._number_hint()
         return (int(number) if number.is_integer() else number), None
 
     def _unit_factor(self, typed: str) -> float | None:
-        word = _ABBREVIATIONS.get(typed, typed).rstrip("s")
         for name, factor in (self.input_units or {}).items():
-            singular = name.rstrip("s")
-            if word == singular or (len(word) == 1 and singular.startswith(word)):
+            if self.say.is_unit(name, typed):
                 return factor
         return None
 
-    def _units(self) -> str:
-        names = list(self.input_units or {})
-        return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+    def _say_units(self, message: str) -> str:
+        units = self.say.or_list([self.say.unit(u) for u in self.input_units or {}])
+        return self.say(message, units=units, like=self._like())
 
     def _number_hint(self) -> str:
-        return self.invalid or f"Type {self._kind()}{self._bounds()}."
+        return self.invalid or self.say("type_number", number=self._expected())
 
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
         if not isinstance(value, int | float) or isinstance(value, bool):
             return clean_text(str(value))
-        shown = f"{format_number(value)} {self.unit}" if self.unit else format_number(value)
+        shown = self._amount(value, self.unit)
         # With answer units on offer, a long span also reads in the largest unit that fits
         # twice ("30 months (about 2.5 years)"), a short one in the smallest unit
         # ("1.38 months (about 6 weeks)").
@@ -363,25 +362,32 @@ class NumberQuestion(QuestionBase):
         smaller = [(f, u) for u, f in units.items() if f < 1]
         if larger:
             factor, unit = max(larger)
-            shown += f" (about {format_number(round(value / factor, 1))} {unit})"
+            about = self._amount(round(value / factor, 1), unit)
+            shown += " " + self.say("about", amount=about)
         elif smaller and 0 < value < 2:
             factor, unit = min(smaller)
-            shown += f" (about {format_number(round(value / factor))} {unit})"
+            shown += " " + self.say("about", amount=self._amount(round(value / factor), unit))
         return shown
+
+    def _amount(self, value: float, unit: str | None) -> str:
+        """'30 months', '1 mes', '2,5 años': a number and the unit's name for it."""
+        number = self.say.number(value)
+        return f"{number} {self.say.unit(unit, value)}" if unit else number
 
     def as_typed(self, value: AnswerValue | None) -> str:
         if not isinstance(value, int | float) or isinstance(value, bool):
             return super().as_typed(value)
-        shown = format_number(value)
-        return f"{shown} {self.unit}" if self.input_units and self.unit else shown
+        return self._amount(value, self.unit if self.input_units else None)
 
     def typing_hint(self) -> str:
         if self.input_units:
-            return f"({self._like(quoted=False)})"
+            return self._like(quoted=False)
         if self.whole and self.min is not None and self.max is not None:
             # A scale is typed, not picked from a list: Enter alone must never mean 0.
-            return f"({format_number(self.min)} to {format_number(self.max)})"
-        return f"({self.unit})" if self.unit else ""
+            return self.say(
+                "range_hint", low=self.say.number(self.min), high=self.say.number(self.max)
+            )
+        return f"({self.say.unit(self.unit)})" if self.unit else ""
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         if cmp.operator in MULTI_OPS:
@@ -430,14 +436,7 @@ class DateQuestion(QuestionBase):
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         earliest, latest = _day(self.earliest, ctx.today), _day(self.latest, ctx.today)
-        span = "".join(
-            (
-                f" not before {earliest.isoformat()}" if earliest else "",
-                " and" if earliest and latest else "",
-                f" not after {latest.isoformat()}" if latest else "",
-            )
-        )
-        expected = self.invalid or f"Enter a date as YYYY-MM-DD{',' if span else ''}{span}."
+        expected = self.invalid or self._expected(earliest, latest)
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, str):
@@ -451,20 +450,30 @@ class DateQuestion(QuestionBase):
             return None, expected
         return value, None
 
+    def _expected(self, earliest: dt.date | None, latest: dt.date | None) -> str:
+        first, last = (d.isoformat() if d else None for d in (earliest, latest))
+        if first and last:
+            return self.say("enter_date_between", earliest=first, latest=last)
+        if first:
+            return self.say("enter_date_from", earliest=first)
+        if last:
+            return self.say("enter_date_until", latest=last)
+        return self.say("enter_date")
+
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
         if not isinstance(value, dt.date):
             return clean_text(str(value))
         today = ctx.today
         if self.show_age and value <= today:
             years = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
-            return f"{value.isoformat()} (age {years})"
+            return self.say("age", date=value.isoformat(), years=years)
         return value.isoformat()
 
     def as_typed(self, value: AnswerValue | None) -> str:
         return value.isoformat() if isinstance(value, dt.date) else super().as_typed(value)
 
     def typing_hint(self) -> str:
-        return "(YYYY-MM-DD)"
+        return self.say("date_hint")
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         if cmp.operator in MULTI_OPS:
@@ -487,7 +496,7 @@ class TimeQuestion(QuestionBase):
     stamped_by: list[Id] = []
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
-        expected = self.invalid or "Enter a time as HH:MM on the 24-hour clock, like 09:30."
+        expected = self.invalid or self.say("enter_time")
         if isinstance(value, dt.time):
             value = value.strftime("%H:%M")
         if not isinstance(value, str) or len(value) > 10:
@@ -498,7 +507,7 @@ class TimeQuestion(QuestionBase):
         return f"{int(match.group(1)):02d}:{match.group(2)}", None
 
     def typing_hint(self) -> str:
-        return "(HH:MM, 24-hour clock)"
+        return self.say("time_hint")
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         return f"'{self.id}' is a time of day: only 'answered' can test it"
@@ -599,7 +608,7 @@ class SingleChoiceQuestion(ChoiceQuestion):
     type: Literal["single"]
 
     widget: ClassVar[Widget] = "one"
-    skip_hint: ClassVar[str] = "To skip, pick the last choice."
+    skip_message: ClassVar[str] = "skip_one"
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         if not isinstance(value, str) or value not in ctx.offered:
@@ -611,7 +620,7 @@ class MultiChoiceQuestion(ChoiceQuestion):
     type: Literal["multi"]
 
     widget: ClassVar[Widget] = "many"
-    skip_hint: ClassVar[str] = "To skip, pick none and press Enter."
+    skip_message: ClassVar[str] = "skip_many"
     operators: ClassVar[tuple[str, ...]] = MULTI_OPS
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
@@ -629,7 +638,7 @@ class MultiChoiceQuestion(ChoiceQuestion):
         chosen = [i for i in ids if i in set(value)]
         exclusive = [c for c in ctx.choices if c.exclusive and c.id in chosen]
         if exclusive and len(chosen) > 1:
-            return None, f"'{exclusive[0].text}' cannot be chosen together with other answers"
+            return None, self.say("not_together", choice=exclusive[0].text)
         return chosen, None
 
 

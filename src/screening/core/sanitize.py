@@ -1,8 +1,10 @@
-"""Making typed text safe to show: no terminal control sequences, no invisible reordering."""
+"""Making typed text safe to show (no terminal control sequences, no invisible reordering)
+and easy to compare (accents folded)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Whole escape sequences first (so no "[31m" is left behind), then any other control
 # character, then the bidirectional overrides that can make text read differently than stored.
@@ -17,3 +19,10 @@ def clean_text(text: str) -> str:
         return text
     text = text.replace("\r\n", "\n").replace("\t", " ")
     return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def without_accents(text: str) -> str:
+    """Text with accents and other combining marks dropped: "años" reads as "anos"."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
