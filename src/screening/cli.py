@@ -194,6 +194,16 @@ def interview(
             "--output-dir", metavar="DIR", help="Where to write the summary (text and HTML)."
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="The language the patient reads: en or es (default: $SCREENING_LANG, a "
+            "resumed record's own, or asked on the opening screen in patient mode). The "
+            "summary stays in English.",
+        ),
+    ] = None,
     rules: RulesOption = None,
     templates: TemplatesOption = None,
     store: StoreOption = None,
@@ -215,6 +225,7 @@ def interview(
             rules_dir=rules or locations.rules_dir(),
             templates_dir=templates or locations.templates_dir(),
             store_path=locations.store_path(store),
+            language=lang,
         ),
         now,
     )
@@ -351,7 +362,7 @@ def records_show(
         r = db.get(record_id)
     typer.echo(
         f"id: {r.id}\nstatus: {r.status}\nmode: {r.mode}\ncreated: {r.created}\n"
-        f"updated: {r.updated}\ndefinitions: {r.definitions_hash}\n"
+        f"updated: {r.updated}\nlanguage: {r.language}\ndefinitions: {r.definitions_hash}\n"
     )
     typer.echo(table([{"question": k, "answer": v} for k, v in r.answers.items()]))
 

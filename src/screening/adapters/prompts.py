@@ -2,13 +2,17 @@
 
 Two prompters with one interface: ``QuestionaryPrompter`` (arrow keys, inline validation) and
 ``PlainPrompter`` (numbered choices and typed lines, for screen readers and pipes). Both raise
-KeyboardInterrupt on Ctrl-C and EOFError when input ends.
+KeyboardInterrupt on Ctrl-C and EOFError when input ends. Both speak from a catalog (``say``):
+their instructions, yes and no, and the keys and words that mean yes and no.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TextIO
+
+from screening.core.catalog import ENGLISH, Catalog
+from screening.core.sanitize import without_accents
 
 Validate = Callable[[str], str | None]
 ValidateMany = Callable[[list[str]], str | None]
@@ -17,6 +21,8 @@ Choices = Sequence[tuple[str, str]]  # (id, label)
 
 class Prompter(Protocol):
     """What the interview needs from a terminal."""
+
+    say: Catalog  # the language of the prompts' own words
 
     def show(self, text: str, *, dim: bool = False) -> None: ...
 
@@ -34,11 +40,12 @@ class Prompter(Protocol):
 class QuestionaryPrompter:
     """Full-screen-free prompts with arrow keys, built on questionary."""
 
-    def __init__(self, input: Any = None, output: Any = None) -> None:
+    def __init__(self, input: Any = None, output: Any = None, say: Catalog = ENGLISH) -> None:
         import questionary
         from prompt_toolkit import print_formatted_text
         from prompt_toolkit.formatted_text import FormattedText
 
+        self.say = say
         self._q = questionary
         self._print = print_formatted_text
         self._formatted = FormattedText
@@ -67,7 +74,7 @@ class QuestionaryPrompter:
             default=picked,
             qmark="",
             style=self._style,
-            instruction="(arrow keys, then Enter)",
+            instruction=self.say("select_instruction"),
             **self._io,
         ).unsafe_ask()
         return answer
@@ -88,23 +95,67 @@ class QuestionaryPrompter:
             validate=check,
             qmark="",
             style=self._style,
-            instruction="(Space to pick, Enter when done)",
+            instruction=self.say("checkbox_instruction"),
+            # The library then says "done (2 selections)" in English: show the picks instead.
+            erase_when_done=True,
             **self._io,
         ).unsafe_ask()
+        labels = dict(choices)
+        picked = "; ".join(labels[a] for a in answer) or self.say("none_picked")
+        self.show(f"{message} {picked}")
         return answer
 
     def confirm(self, message: str, *, default: bool) -> bool:
-        answer: bool = self._q.confirm(
-            message, default=default, qmark="", style=self._style, **self._io
-        ).unsafe_ask()
-        return answer
+        """Yes or no with one key (y or n in English, s or n in Spanish), Enter for the default."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.formatted_text import StyleAndTextTuples
+        from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+        from prompt_toolkit.keys import Keys
+        from questionary.styles import merge_styles_default
+
+        say = self.say
+        said: list[str] = []  # "yes" or "no", once answered: shown after the question
+        hint = say("yes_no_hint" if default else "no_yes_hint")
+
+        def tokens() -> StyleAndTextTuples:
+            if said:
+                return [("class:question", f" {message} "), ("class:answer", say(said[0]))]
+            return [("class:question", f" {message} "), ("class:instruction", f"{hint} ")]
+
+        def answer(value: bool) -> Callable[[KeyPressEvent], None]:
+            def done(event: KeyPressEvent) -> None:
+                said.append("yes" if value else "no")
+                event.app.exit(result=value)
+
+            return done
+
+        keys = KeyBindings()
+        for value, letters in ((True, say("yes_keys")), (False, say("no_keys"))):
+            for letter in {*letters.lower(), *letters.upper()}:
+                keys.add(letter)(answer(value))
+        keys.add(Keys.ControlM, eager=True)(answer(default))
+
+        @keys.add(Keys.ControlC, eager=True)
+        def _stop(event: KeyPressEvent) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        @keys.add(Keys.Any)
+        def _other(event: KeyPressEvent) -> None:
+            """Nothing else is typed."""
+
+        style = merge_styles_default([self._style])
+        session: PromptSession[bool] = PromptSession(
+            tokens, key_bindings=keys, style=style, **self._io
+        )
+        return bool(session.app.run())
 
 
 class PlainPrompter:
     """Line by line: no cursor movement, no colour; numbered choices; works from a pipe."""
 
-    def __init__(self, stdin: TextIO, stdout: TextIO) -> None:
+    def __init__(self, stdin: TextIO, stdout: TextIO, say: Catalog = ENGLISH) -> None:
         self._in, self._out = stdin, stdout
+        self.say = say
 
     def _say(self, text: str) -> None:
         self._out.write(text + "\n")
@@ -134,31 +185,29 @@ class PlainPrompter:
     def select(self, message: str, choices: Choices, *, default: str | None) -> str:
         self._say(message)
         for n, (cid, label) in enumerate(choices, start=1):
-            self._say(f"  {n}. {label}" + ("  (Enter alone picks this)" if cid == default else ""))
+            mark = f"  {self.say('enter_picks_this')}" if cid == default else ""
+            self._say(f"  {n}. {label}{mark}")
         while True:
-            typed = self._line("Type a number and press Enter:\n> ")
+            typed = self._line(f"{self.say('type_a_number')}\n> ")
             if not typed and default is not None:
                 return default
             if typed.isdigit() and 1 <= int(typed) <= len(choices):
                 return choices[int(typed) - 1][0]
-            self._say(f"! Type a number from 1 to {len(choices)}.")
+            self._say(f"! {self.say('number_from_1', n=len(choices))}")
 
     def checkbox(
         self, message: str, choices: Choices, *, default: Sequence[str], validate: ValidateMany
     ) -> list[str]:
         self._say(message)
         for n, (cid, label) in enumerate(choices, start=1):
-            self._say(f"  {n}. {label}" + ("  (picked)" if cid in default else ""))
+            self._say(f"  {n}. {label}" + (f"  {self.say('picked')}" if cid in default else ""))
         while True:
-            typed = self._line(
-                "Type the numbers that fit, with commas between them "
-                "(like 1, 3). Press Enter alone for none:\n> "
-            )
+            typed = self._line(f"{self.say('type_numbers')}\n> ")
             if not typed and default:
                 typed = ", ".join(str(n) for n, (cid, _) in enumerate(choices, 1) if cid in default)
             parts = [p for p in typed.replace(",", " ").split() if p]
             if not all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
-                self._say(f"! Use numbers from 1 to {len(choices)}, like 1, 3.")
+                self._say(f"! {self.say('numbers_from_1', n=len(choices))}")
                 continue
             picked = list(dict.fromkeys(choices[int(p) - 1][0] for p in parts))
             problem = validate(picked)
@@ -167,16 +216,22 @@ class PlainPrompter:
             self._say(f"! {problem}")
 
     def confirm(self, message: str, *, default: bool) -> bool:
-        hint = "Y/n" if default else "y/N"
+        hint = self.say("yes_no_hint" if default else "no_yes_hint")
+        yes, no = _words(self.say("yes_words")), _words(self.say("no_words"))
         while True:
-            typed = self._line(f"{message} ({hint})\n> ").lower()
+            typed = without_accents(self._line(f"{message} {hint}\n> ").lower())
             if not typed:
                 return default
-            if typed in ("y", "yes"):
+            if typed in yes:
                 return True
-            if typed in ("n", "no"):
+            if typed in no:
                 return False
-            self._say("! Type y for yes or n for no.")
+            self._say(f"! {self.say('type_y_or_n')}")
+
+
+def _words(listed: str) -> set[str]:
+    """'s, sí, si' as the words a person may type, accents folded."""
+    return {without_accents(w.strip().lower()) for w in listed.split(",") if w.strip()}
 
 
 def confirm_at_terminal(question: str) -> bool:

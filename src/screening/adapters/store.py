@@ -43,6 +43,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE definitions ADD COLUMN templates TEXT NOT NULL DEFAULT '[]'",
         "CREATE INDEX records_created ON records(created)",
     ),
+    (  # 3: the language the patient answered in
+        "ALTER TABLE records ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -175,9 +178,10 @@ class Store:
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO records (id, created, updated, mode, status, answers, asked, "
-                "definitions_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "definitions_hash, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, "
-                "status = excluded.status, answers = excluded.answers, asked = excluded.asked",
+                "status = excluded.status, answers = excluded.answers, asked = excluded.asked, "
+                "language = excluded.language",
                 (
                     record.id,
                     record.created,
@@ -187,13 +191,15 @@ class Store:
                     json.dumps(record.answers),
                     json.dumps(list(record.asked)),
                     record.definitions_hash,
+                    record.language,
                 ),
             )
 
     def get(self, record_id: str) -> Record:
         with self._errors():
             row = self._conn.execute(
-                "SELECT id, created, updated, mode, status, answers, asked, definitions_hash "
+                "SELECT id, created, updated, mode, status, answers, asked, definitions_hash, "
+                "language "
                 "FROM records WHERE id = ?",
                 (record_id,),
             ).fetchone()
@@ -204,7 +210,8 @@ class Store:
     def records(self, status: str | None = None, since: dt.date | None = None) -> list[Record]:
         with self._errors():
             rows = self._conn.execute(
-                "SELECT id, created, updated, mode, status, answers, asked, definitions_hash "
+                "SELECT id, created, updated, mode, status, answers, asked, definitions_hash, "
+                "language "
                 "FROM records WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR created >= ?2) "
                 "ORDER BY created, rowid",
                 (status, since.isoformat() if since else None),
@@ -252,6 +259,7 @@ def _record(row: tuple[Any, ...]) -> Record:
         answers=json.loads(row[5]),
         asked=tuple(json.loads(row[6])),
         definitions_hash=row[7],
+        language=row[8],
     )
 
 

@@ -1,11 +1,16 @@
-"""The interview use case: start or resume one, save every answer, end with the summary."""
+"""The interview use case: start or resume one, save every answer, end with the summary.
+
+The patient reads the questions in the language asked for (--lang, SCREENING_LANG, the
+record's own when resuming, or picked on the opening screen in patient mode); the record
+keeps that language and the clinician's summary stays in English.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -13,10 +18,17 @@ from screening.adapters import locations
 from screening.adapters.definition_files import load_definitions
 from screening.adapters.prompts import PlainPrompter, Prompter, QuestionaryPrompter
 from screening.adapters.store import Store
-from screening.adapters.terminal import TerminalInterview
+from screening.adapters.terminal import TerminalInterview, fit
+from screening.adapters.translations import (
+    chosen_language,
+    in_language,
+    offered_languages,
+    read_catalog,
+)
 from screening.app.records import start_record
 from screening.app.summaries import make_summary, record_info, stored_definitions
 from screening.core.answers import stored_form
+from screening.core.catalog import Catalog
 from screening.core.conditions import AnswerValue
 from screening.core.errors import BadInputError, InputEnded, InterviewStopped, OutputError
 from screening.core.interview import Interview, Mode, closing_text, prefill
@@ -37,6 +49,7 @@ class InterviewOptions:
     rules_dir: Path
     templates_dir: Path
     store_path: Path
+    language: str | None = None  # --lang, as typed
 
 
 def run_interview(
@@ -48,18 +61,17 @@ def run_interview(
     prompter: Prompter | None = None,
 ) -> list[Path]:
     """Run one interview to its summary; return the files written."""
+    language = chosen_language(options.language)
     if prompter is None:
+        say = read_catalog(language or "en")[0]
         if options.plain_reason:
-            print(
-                f"Standard input is {options.plain_reason}: the questions come one line at a time.",
-                file=sys.stderr,
-            )
-        prompter = PlainPrompter(stdin, stdout) if options.plain else QuestionaryPrompter()
+            print(say("not_a_terminal"), file=sys.stderr)
+        prompter = PlainPrompter(stdin, stdout, say) if options.plain else QuestionaryPrompter()
     today = clock().astimezone().date()
     with Store.open(options.store_path) as store:
-        session = _Session.begin(store, options, prompter, clock)
+        session = _Session.begin(store, options, prompter, clock, language)
         interview = Interview(
-            session.defs,
+            session.local,
             mode=session.mode,
             today=today,
             answers=dict(session.answers),
@@ -77,8 +89,8 @@ def run_interview(
         session.save(final, interview.asked, status=COMPLETE)
         files = _write_summaries(session, final, options.output_dir, today)
     if session.mode == "patient":
-        prompter.show("\n" + closing_text(session.defs))
-        prompter.show(f"Reference: {session.record.id}")
+        prompter.show("\n" + fit(closing_text(session.local)))
+        prompter.show(session.say("reference", id=session.record.id))
     else:
         prompter.show("\n" + files[0].read_text(encoding="utf-8"))
         prompter.show(
@@ -94,7 +106,8 @@ class _Session:
 
     store: Store
     record: Record
-    defs: Definitions
+    defs: Definitions  # in English: the clinician's summary is made from these
+    local: Definitions  # as the patient reads them, in the record's language
     templates: Path | tuple[tuple[str, str], ...]
     mode: Mode
     answers: dict[str, AnswerValue]
@@ -104,23 +117,34 @@ class _Session:
 
     @classmethod
     def begin(
-        cls, store: Store, options: InterviewOptions, prompter: Prompter, clock: Clock
+        cls,
+        store: Store,
+        options: InterviewOptions,
+        prompter: Prompter,
+        clock: Clock,
+        language: str | None,
     ) -> _Session:
         today = clock().astimezone().date()
         if options.resume:
             record = _pick(store, options.resume, options.mode, prompter)
-            # Go on with the definitions the first answers were given against.
+            # Go on with the definitions the first answers were given against, in the
+            # language asked for now or else the one the record was started in.
             defs, templates = stored_definitions(
                 store, record.definitions_hash, options.templates_dir
             )
+            record = replace(record, language=language or record.language)
+            local = in_language(defs, options.rules_dir, record.language)
             answers, _ = prefill(defs, record.answers, today)
             asked = [a for a in record.asked if a in answers or a not in record.answers]
-            prompter.show(f"Continuing where the interview stopped. {len(answers)} answers kept.")
+            prompter.show(local.questionnaire.say("continuing", n=len(answers)))
             mode: Mode = "patient" if record.mode == "patient" else "staff"
-            return cls(store, record, defs, templates, mode, answers, asked, clock)
+            return cls(store, record, defs, local, templates, mode, answers, asked, clock)
         defs = load_definitions(options.rules_dir, locations.cache_dir())
+        if language is None:
+            language = _opening_language(options, prompter)
+        local = in_language(defs, options.rules_dir, language)
         record = start_record(
-            store, options.mode, options.rules_dir, options.templates_dir, clock()
+            store, options.mode, options.rules_dir, options.templates_dir, clock(), language
         )
         snapshot = store.snapshot(record.definitions_hash)
         answers = {}
@@ -129,8 +153,20 @@ class _Session:
 
             answers = read_answers(options.prefill_file, defs.questionnaire, today, complete=False)
         return cls(
-            store, record, defs, snapshot.templates, options.mode, answers, list(answers), clock
+            store,
+            record,
+            defs,
+            local,
+            snapshot.templates,
+            options.mode,
+            answers,
+            list(answers),
+            clock,
         )
+
+    @property
+    def say(self) -> Catalog:
+        return self.local.questionnaire.say
 
     def save(
         self, answers: Mapping[str, AnswerValue], asked: Sequence[str], status: str | None = None
@@ -141,12 +177,29 @@ class _Session:
 
     def stopped_message(self, stop: Exception) -> str:
         if not self.saved:
-            return "Stopped before the first answer; nothing was saved."
-        why = "Input ended" if isinstance(stop, InputEnded) else "Stopped"
-        return (
-            f"{why}. The answers so far are saved as record {self.record.id}\n"
-            f"To continue: screening interview --resume {self.record.id}"
-        )
+            return self.say("stopped_unsaved")
+        why = "ended_saved" if isinstance(stop, InputEnded) else "stopped_saved"
+        return self.say(why, id=self.record.id)
+
+
+def _opening_language(options: InterviewOptions, prompter: Prompter) -> str:
+    """In patient mode the opening screen offers the questionnaire's languages, each named
+    in its own words ("English / Español"); staff mode goes on in English."""
+    languages = offered_languages(options.rules_dir)
+    if options.mode != "patient" or len(languages) < 2:
+        return "en"
+    catalogs = [read_catalog(lang)[0] for lang in languages]
+    both = catalogs[0]
+    for other in catalogs[1:]:
+        both = both.beside(other)
+    prompter.say = both
+    names = [(c.language, c("language_name")) for c in catalogs]
+    try:
+        return prompter.select(" / ".join(n for _, n in names), names, default="en")
+    except KeyboardInterrupt:
+        raise InterviewStopped(both("stopped_unsaved")) from None
+    except EOFError:
+        raise InputEnded(both("stopped_unsaved")) from None
 
 
 def _pick(store: Store, resume: str | bool, mode: Mode, prompter: Prompter) -> Record:

@@ -46,11 +46,16 @@ def list_records(
 
 
 def start_record(
-    store: Store, mode: str, rules_dir: Path, templates_dir: Path, now: dt.datetime
+    store: Store,
+    mode: str,
+    rules_dir: Path,
+    templates_dir: Path,
+    now: dt.datetime,
+    language: str = "en",
 ) -> Record:
     """A new empty record pointing at a stored copy of the definitions in use now."""
     key = store.keep_snapshot(take_snapshot(rules_dir, templates_dir))
-    return new_record(mode, key, now)
+    return new_record(mode, key, now, language)
 
 
 def add_record(

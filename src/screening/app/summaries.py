@@ -40,6 +40,7 @@ def record_info(record: Record) -> RecordInfo:
         mode=record.mode,
         status=record.status,
         completed=f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})",
+        language=record.language,
     )
 
 
@@ -103,6 +104,7 @@ class Reprinter:
             "updated": record.updated,
             "mode": record.mode,
             "status": record.status,
+            "language": record.language,
             "definitions_hash": record.definitions_hash,
             "answers": data["answers"],
             "points": data["points"],

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Annotated, Any, ClassVar, Literal, Protocol
+from typing import Annotated, Any, ClassVar, Literal, Protocol, Self
 
 from pydantic import (
     BaseModel,
@@ -42,6 +42,8 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=6
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Widget = Literal["typed", "one", "many"]
 Result = tuple[AnswerValue | None, str | None]
+# A translation's wording for a path within a question, like ("choices", "sleep"); None: none.
+Words = Callable[[tuple[str, ...]], str | None]
 
 
 def _factor(value: Any) -> Any:
@@ -84,6 +86,12 @@ class Choice(_Strict):
     @property
     def clinician_label(self) -> str:
         return self.label or self.text
+
+    def in_words(self, text: str | None) -> Choice:
+        """The choice as a translation words it; the clinician's label stays as it was."""
+        if text is None:
+            return self
+        return self.model_copy(update={"text": text, "label": self.clinician_label})
 
 
 @dataclass(frozen=True)
@@ -220,6 +228,28 @@ class QuestionBase(_Strict):
             for f in ("label", "text", "help", "section", "invalid")
             if (v := getattr(self, f))
         ]
+
+    def patient_texts(self) -> list[tuple[tuple[str, ...], str, bool]]:
+        """What the person answering reads, for a translation: (path, English, whether a
+        translation may leave it out)."""
+        return [((f,), v, False) for f in ("text", "help", "invalid") if (v := getattr(self, f))]
+
+    def unit_names(self) -> list[str]:
+        """The units the question shows or takes, by the names a translation gives them."""
+        return []
+
+    def translated(self, words: Words, say: Catalog) -> Self:
+        """A copy that reads in another language: each text from ``words`` by its path (as
+        it was, where there is none) and the program's messages from ``say``."""
+        update: dict[str, Any] = {
+            f: words((f,)) or v for f in ("text", "help", "invalid") if (v := getattr(self, f))
+        }
+        copy = self.model_copy(update={**update, **self._translated(words, say)})
+        copy._say = say
+        return copy
+
+    def _translated(self, words: Words, say: Catalog) -> dict[str, Any]:
+        return {}
 
 
 class TextQuestion(QuestionBase):
@@ -410,6 +440,32 @@ class NumberQuestion(QuestionBase):
     def wording(self) -> list[tuple[tuple[str | int, ...], str]]:
         return [*super().wording(), *([(("unit",), self.unit)] if self.unit else [])]
 
+    def patient_texts(self) -> list[tuple[tuple[str, ...], str, bool]]:
+        lower = [(("lower_than",), self.lower_than.message, False)] if self.lower_than else []
+        return [*super().patient_texts(), *lower]
+
+    def unit_names(self) -> list[str]:
+        return [*([self.unit] if self.unit else []), *(self.input_units or {})]
+
+    def _translated(self, words: Words, say: Catalog) -> dict[str, Any]:
+        update: dict[str, Any] = {"examples": [self._example_in(e, say) for e in self.examples]}
+        message = words(("lower_than",))
+        if self.lower_than is not None and message:
+            update["lower_than"] = self.lower_than.model_copy(update={"message": message})
+        return update
+
+    def _example_in(self, example: str, say: Catalog) -> str:
+        """An example answer as the other language writes it: '2 years' -> '2 años'."""
+        match = _QUANTITY.fullmatch(example.strip())
+        if match is None:
+            return example
+        units = self.input_units or {}
+        unit = next((u for u in units if ENGLISH.is_unit(u, match.group(2))), None)
+        if unit is None:
+            return example
+        number = float(match.group(1).replace(",", "."))
+        return f"{say.number(number)} {say.unit(unit, number)}"
+
 
 class IntegerQuestion(NumberQuestion):
     type: Literal["integer"]  # type: ignore[assignment]
@@ -597,6 +653,20 @@ class ChoiceQuestion(QuestionBase):
         if unknown:
             return f"'{self.id}' has no choice {', '.join(repr(str(v)) for v in unknown)}"
         return None
+
+    def patient_texts(self) -> list[tuple[tuple[str, ...], str, bool]]:
+        texts = super().patient_texts()
+        for name in ("choices", "choices_also"):
+            # A retired choice is never offered: its translation may be left out.
+            texts += [((name, c.id), c.text, c.retired) for c in getattr(self, name) or []]
+        return texts
+
+    def _translated(self, words: Words, say: Catalog) -> dict[str, Any]:
+        return {
+            name: [c.in_words(words((name, c.id))) for c in choices]
+            for name in ("choices", "choices_also")
+            if (choices := getattr(self, name)) is not None
+        }
 
     def _source_facts(self) -> list[str]:
         if self.choice_list:

@@ -32,6 +32,7 @@ class Record:
     answers: dict[str, Any]
     asked: tuple[str, ...]
     definitions_hash: str
+    language: str = "en"  # the language the patient read the questions in
 
 
 def utc_stamp(moment: dt.datetime) -> str:
@@ -39,7 +40,7 @@ def utc_stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
-def new_record(mode: str, definitions_hash: str, now: dt.datetime) -> Record:
+def new_record(mode: str, definitions_hash: str, now: dt.datetime, language: str = "en") -> Record:
     """An empty in-progress record; its id starts with the local date and time."""
     stamp = utc_stamp(now)
     local = now.astimezone().strftime("%Y%m%d-%H%M%S")
@@ -52,6 +53,7 @@ def new_record(mode: str, definitions_hash: str, now: dt.datetime) -> Record:
         answers={},
         asked=(),
         definitions_hash=definitions_hash,
+        language=language,
     )
 
 

@@ -20,6 +20,7 @@ from screening.core.guard import DISCLAIMER, NEXT_STEP
 from screening.core.models import PLACEHOLDER, Combined, Definitions, Questionnaire, ReviewItem
 from screening.core.rules import Point, run_rules
 from screening.core.sanitize import clean_text
+from screening.core.translation import language_name
 
 NOT_ANSWERED = "(not answered)"
 TYPED_MARKER = "[typed text]"
@@ -91,6 +92,17 @@ class RecordInfo:
     mode: str | None = None
     status: str = "complete"
     completed: str | None = None  # local date and time, with its offset
+    language: str = "en"  # the language the patient read the questions in
+
+    @property
+    def language_note(self) -> str:
+        """A line for the header when the patient answered in another language."""
+        if self.language == "en":
+            return ""
+        return (
+            f"Answered in {language_name(self.language)}; typed text is shown as the "
+            "patient wrote it"
+        )
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,8 @@ class SummaryView:
     answers: Mapping[str, Any]
     typed_text: tuple[str, ...]
     status: str = "complete"
+    language: str = "en"  # the language the patient answered in
+    language_note: str = ""  # the header line that says so, when it is not English
 
     @property
     def not_answered(self) -> tuple[str, ...]:
@@ -328,6 +342,8 @@ def build_summary(
             if q.typed_by_person and q.id in page.shown
         ),
         status=record.status if record is not None else "complete",
+        language=record.language if record is not None else "en",
+        language_note=record.language_note if record is not None else "",
     )
 
 
@@ -349,6 +365,7 @@ def summary_data(view: SummaryView) -> dict[str, Any]:
         "title": view.title,
         "prepared": view.prepared,
         "status": view.status,
+        "language": view.language,
         "header": {r.id: r.shown for r in view.header},
         "review_first": [
             {"id": r.id, "label": r.label, "value": r.value, "flag": r.flag}
