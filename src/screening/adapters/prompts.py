@@ -8,6 +8,8 @@ their instructions, yes and no, and the keys and words that mean yes and no.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TextIO
 
@@ -61,20 +63,21 @@ class QuestionaryPrompter:
             return validate(value) or True
 
         answer: str = self._q.text(
-            message, default=default, validate=check, qmark="", style=self._style, **self._io
+            _fit(message), default=default, validate=check, qmark="", style=self._style, **self._io
         ).unsafe_ask()
         return answer
 
     def select(self, message: str, choices: Choices, *, default: str | None) -> str:
-        options = [self._q.Choice(title=label, value=cid) for cid, label in choices]
+        options = [self._q.Choice(title=_fit(label, indent=3), value=cid) for cid, label in choices]
         picked = next((o for o in options if o.value == default), None)
+        instruction = self.say("select_instruction")
         answer: str = self._q.select(
-            message,
+            _fit(message, room=len(instruction)),
             choices=options,
             default=picked,
             qmark="",
             style=self._style,
-            instruction=self.say("select_instruction"),
+            instruction=instruction,
             **self._io,
         ).unsafe_ask()
         return answer
@@ -83,26 +86,28 @@ class QuestionaryPrompter:
         self, message: str, choices: Choices, *, default: Sequence[str], validate: ValidateMany
     ) -> list[str]:
         options = [
-            self._q.Choice(title=label, value=cid, checked=cid in default) for cid, label in choices
+            self._q.Choice(title=_fit(label, indent=5), value=cid, checked=cid in default)
+            for cid, label in choices
         ]
+        instruction = self.say("checkbox_instruction")
 
         def check(values: list[str]) -> bool | str:
             return validate(values) or True
 
         answer: list[str] = self._q.checkbox(
-            message,
+            _fit(message, room=len(instruction)),
             choices=options,
             validate=check,
             qmark="",
             style=self._style,
-            instruction=self.say("checkbox_instruction"),
+            instruction=instruction,
             # The library then says "done (2 selections)" in English: show the picks instead.
             erase_when_done=True,
             **self._io,
         ).unsafe_ask()
         labels = dict(choices)
         picked = "; ".join(labels[a] for a in answer) or self.say("none_picked")
-        self.show(f"{message} {picked}")
+        self.show(" " + _fit(f"{message} {picked}"))
         return answer
 
     def confirm(self, message: str, *, default: bool) -> bool:
@@ -148,6 +153,17 @@ class QuestionaryPrompter:
             tokens, key_bindings=keys, style=style, **self._io
         )
         return bool(session.app.run())
+
+
+def _fit(text: str, *, indent: int = 0, room: int = 0) -> str:
+    """Wrapped at word boundaries to the terminal's width, later lines indented by ``indent``
+    (to stay under a choice's pointer); when the last line leaves no ``room`` for what the
+    library adds after it (an instruction), that goes on a line of its own."""
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 2) - indent
+    lines = [line for para in text.split("\n") for line in (textwrap.wrap(para, width) or [""])]
+    if room and len(lines[-1]) + room + 1 > width:
+        lines.append("")
+    return ("\n" + " " * indent).join(lines)
 
 
 class PlainPrompter:

@@ -65,7 +65,7 @@ class TerminalInterview:
             rows.append(
                 (
                     row.question_id,
-                    f"{row.text}  {_one_line(shown, max(16, REVIEW_WIDTH - len(row.text)))}",
+                    f"{row.text}  {_one_line(shown, max(40, REVIEW_WIDTH - len(row.text)))}",
                 )
             )
         self.prompter.show("\n" + self.say("check_answers"))
