@@ -138,6 +138,7 @@ def test_migration_from_the_first_schema_version(tmp_path: Path) -> None:
     with Store.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.get("r1").answers == {"pain_duration_months": 9}
+        assert store.get("r1").language == "en"  # records from before languages
         assert store.snapshot("h1").templates == ()
         names = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
     assert "records_created" in names
@@ -216,3 +217,14 @@ def test_read_only_database_message(tmp_path: Path, snapshot: Snapshot) -> None:
         store._conn.execute("PRAGMA query_only = ON")
         with pytest.raises(StoreError, match="the store is read-only"):
             store.put(new_record("staff", key, NOW))
+
+
+def test_the_language_is_kept_and_not_lost_on_a_save(tmp_path: Path, snapshot: Snapshot) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        record = new_record("patient", store.keep_snapshot(snapshot), NOW, language="es")
+        store.put(record)
+        store.put(with_answers(record, {"pain_duration_months": 3}, ["pain_duration_months"], NOW))
+        assert store.get(record.id).language == "es"
+        [listed] = store.records()
+        assert (listed.language, listed.answers) == ("es", {"pain_duration_months": 3})
+        assert new_record("staff", record.definitions_hash, NOW).language == "en"
