@@ -101,7 +101,6 @@ _COMPILED = tuple(
 _COMPILED_ES = _COMPILED + tuple(
     (stem, re.compile(rf"\b(?:{pattern})\b", re.I)) for stem, pattern in DECISION_PATTERNS_ES
 )
-LANGUAGES = ("en", "es")
 WINDOW = 40
 
 
