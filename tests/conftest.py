@@ -9,14 +9,16 @@ folder, no debug or language settings from the shell.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import textwrap
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -446,7 +448,9 @@ def cli() -> Cli:
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None) -> CliResult:
-        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        result = runner.invoke(
+            app, list(args), input=input, catch_exceptions=False, prog_name="screening"
+        )
         return CliResult(result.exit_code, result.stdout, result.stderr)
 
     return run
@@ -536,3 +540,50 @@ def kinds_answers(tmp_path: Path) -> Path:
     path = tmp_path / "answers.yaml"
     path.write_text(KINDS_ANSWERS)
     return path
+
+
+def needed(what: str, present: bool, how: str) -> None:
+    """Skip a test on a developer's machine that lacks ``what``; fail in CI, which installs
+    it (``.ci/run``), so CI never passes by skipping."""
+    if present:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing in CI: {how}")
+    pytest.skip(f"{what} is missing here: {how}")
+
+
+FHIR_SCHEMA = TESTS / "fhir" / "fhir.schema.json"
+Validate = Callable[[dict[str, Any]], list[str]]
+
+
+@pytest.fixture(scope="session")
+def fhir_validate() -> Validate:
+    """Errors of a resource against the official FHIR R4 JSON schema: the whole document,
+    then each resource in it against its own definition, for readable messages."""
+    needed("The FHIR R4 JSON schema", FHIR_SCHEMA.exists(), "bash tests/fhir/fetch_schema.sh (npm)")
+    schema = json.loads(FHIR_SCHEMA.read_text())
+    assert schema["id"] == "http://hl7.org/fhir/json-schema/4.0"
+    root = jsonschema.Draft6Validator(schema)
+
+    def errors(document: dict[str, Any]) -> list[str]:
+        found = [f"/: {e.message[:300]}" for e in root.iter_errors(document)]
+        for where, resource in _resources(document, ""):
+            one = {
+                "$ref": f"#/definitions/{resource['resourceType']}",
+                "definitions": schema["definitions"],
+            }
+            found += [
+                f"{where}/{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}"
+                for e in jsonschema.Draft6Validator(one).iter_errors(resource)
+            ]
+        return found
+
+    return errors
+
+
+def _resources(node: dict[str, Any], where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    yield where or "/", node
+    for i, entry in enumerate(node.get("entry", [])):
+        yield from _resources(entry["resource"], f"{where}/entry/{i}/resource")
+    for i, contained in enumerate(node.get("contained", [])):
+        yield from _resources(contained, f"{where}/contained/{i}")

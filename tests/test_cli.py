@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from screening import __version__
 from screening.core import guard
-from tests.conftest import SMALL_RULES, TODAY, Cli, Clock, WriteDefs, child_env
+from tests.conftest import SMALL_RULES, TODAY, Cli, CliResult, Clock, WriteDefs, child_env
 
 
 def test_version(cli: Cli) -> None:
@@ -154,9 +156,9 @@ def test_missing_answers_file_and_bad_format(
 ) -> None:
     code, _, err = cli("summary", "--answers", str(tmp_path / "nope.yaml"), *kinds_args)
     assert (code, err) == (2, f"screening: {tmp_path}/nope.yaml: no such file\n")
-    code, _, err = cli("summary", "--answers", str(kinds_answers), "--format", "pdf")
+    code, _, err = cli("summary", "--answers", str(kinds_answers), "--format", "docx")
     assert code == 2 and "Invalid value for '--format'" in err
-    assert "'pdf' is not one of 'text', 'html', 'md', 'json'" in err
+    assert "'docx' is not one of 'text', 'html', 'md', 'json', 'pdf'" in err
 
 
 def test_error_messages_never_show_answers(cli: Cli, kinds_args: list[str], tmp_path: Path) -> None:
@@ -213,3 +215,87 @@ def test_python_dash_m_and_no_traceback_from_a_real_process(
         f"screening: {bad}:1: pain_duration_months: Enter a number from 0 to 1200."
     )
     assert proc.stdout == ""
+
+
+# --- --output writes only regular files of the user's own ------------------------------------
+
+
+def _summary_to(cli: Cli, kinds_args: list[str], kinds_answers: Path, target: str) -> CliResult:
+    return cli("summary", "--answers", str(kinds_answers), "--output", target, *kinds_args)
+
+
+def test_output_dash_is_standard_output(
+    cli: Cli, kinds_args: list[str], kinds_answers: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _summary_to(cli, kinds_args, kinds_answers, "-")
+    assert (code, err) == (0, "")
+    assert guard.NEXT_STEP in out
+    assert not (tmp_path / "-").exists()
+
+
+def test_output_replaces_a_file_of_ours_in_one_step(
+    cli: Cli, kinds_args: list[str], kinds_answers: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "summary.txt"
+    target.write_text("old")
+    target.chmod(0o644)
+    old_inode = target.stat().st_ino
+    assert _summary_to(cli, kinds_args, kinds_answers, str(target)).code == 0
+    assert guard.NEXT_STEP in target.read_text()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.stat().st_ino != old_inode  # a new file renamed into place
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_output_to_a_device_is_refused(
+    cli: Cli, kinds_args: list[str], kinds_answers: Path
+) -> None:
+    before = os.stat("/dev/null")
+    code, out, err = _summary_to(cli, kinds_args, kinds_answers, "/dev/null")
+    assert (code, out) == (2, "")
+    assert err == (
+        "screening: /dev/null: is not a regular file (a device or a pipe?); give a file name, "
+        "or - for standard output (nothing was written)\n"
+    )
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+
+
+def test_output_to_a_fifo_is_refused_without_waiting(
+    cli: Cli, kinds_args: list[str], kinds_answers: Path, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo, 0o600)
+    code, _, err = _summary_to(cli, kinds_args, kinds_answers, str(fifo))
+    assert code == 2 and "is not a regular file" in err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_through_a_symbolic_link_is_refused(
+    cli: Cli, kinds_args: list[str], kinds_answers: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("precious")
+    link = tmp_path / "summary.txt"
+    link.symlink_to(target)
+    code, _, err = _summary_to(cli, kinds_args, kinds_answers, str(link))
+    assert (code, err) == (
+        2,
+        f"screening: {link}: is a symbolic link; give the name of a plain file "
+        "(nothing was written)\n",
+    )
+    assert target.read_text() == "precious" and link.is_symlink()
+
+
+def test_output_over_another_users_file_is_refused(
+    cli: Cli, kinds_args: list[str], kinds_answers: Path, tmp_path: Path
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs to make a file owned by another user")
+    target = tmp_path / "theirs.txt"
+    target.write_text("theirs")
+    os.chown(target, 65534, 65534)
+    code, _, err = _summary_to(cli, kinds_args, kinds_answers, str(target))
+    assert code == 2 and "belongs to another user" in err
+    assert target.read_text() == "theirs"

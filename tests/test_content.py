@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import textstat
@@ -466,3 +467,170 @@ def test_json_point_names_its_category_trigger_and_source(defs: Definitions) -> 
         "value": "146/92 mmHg",
         "flag": "high",
     }
+
+
+# --- Editors check the definition files with the shipped JSON Schemas -----------------------
+
+
+@pytest.mark.parametrize("name", ["questionnaire", "rules"])
+def test_definition_file_names_its_schema_for_editors(name: str) -> None:
+    path = resources.rules_dir() / f"{name}.yaml"
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# yaml-language-server: $schema=../schemas/{name}.schema.json"
+    # The relative path holds beside the repository's rules/ and inside the package alike.
+    assert (path.parent / "../schemas" / f"{name}.schema.json").is_file()
+
+
+@pytest.mark.parametrize("name", ["questionnaire", "rules"])
+def test_packaged_definitions_fit_the_shipped_schema(name: str) -> None:
+    import jsonschema
+
+    from tests.test_schemas import as_editor_sees, errors
+
+    path = resources.rules_dir() / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert as_editor_sees(text)  # parsed, not empty
+    assert errors(f"{name}.schema.json", text) == []
+    jsonschema.Draft202012Validator.check_schema(
+        json.loads((path.parent / "../schemas" / f"{name}.schema.json").read_text())
+    )
+
+
+# --- The example patient's printed page -----------------------------------------------------
+
+EXAMPLE = TESTS.parent / "examples" / "answers-example.yaml"
+GOLDEN_PAGE = GOLDEN / "example-a4.png"
+# Mean difference per pixel (0-255, grey, 40 dpi) a page may differ from the golden one by:
+# font hinting and anti-aliasing move a few pixels; a broken layout moves whole blocks.
+PAGE_TOLERANCE = 4.0
+
+
+@pytest.fixture
+def printing() -> None:
+    from screening.adapters.pdf import weasyprint
+    from screening.core.errors import MissingDependency
+    from tests.conftest import needed
+
+    try:
+        weasyprint()
+    except MissingDependency as exc:
+        needed("PDF printing", False, exc.message)
+
+
+def _printed(defs: Definitions, paper: Literal["a4", "letter"], extra_css: str = "") -> bytes:
+    from screening.adapters.pdf import render_pdf
+
+    answers = read_answers(EXAMPLE, defs.questionnaire, TODAY)
+    html = render_view(summarise(defs, answers, TODAY), "html", resources.templates_dir())
+    return render_pdf(html.replace("</head>", f"<style>{extra_css}</style></head>"), paper)
+
+
+def _page_image(pdf: bytes, folder: Path) -> Any:
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    from tests.conftest import needed
+
+    needed("pdftoppm", shutil.which("pdftoppm") is not None, "apt-get install poppler-utils")
+    (folder / "page.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-png", "-singlefile", "page.pdf", "page"],
+        cwd=folder, check=True, timeout=60,
+    )  # fmt: skip
+    return Image.open(folder / "page.png").convert("L")
+
+
+def _difference(page: Any, golden: Any) -> float:
+    from PIL import ImageChops, ImageStat
+
+    assert page.size == golden.size
+    return float(ImageStat.Stat(ImageChops.difference(page, golden)).mean[0])
+
+
+@pytest.mark.usefixtures("printing")
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_example_patient_prints_on_one_page(defs: Definitions, paper: Any) -> None:
+    from io import BytesIO
+
+    import pypdf
+
+    reader = pypdf.PdfReader(BytesIO(_printed(defs, paper)))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert f"Next step: {guard.NEXT_STEP}" in text
+    assert guard.DISCLAIMER in text
+    assert "Sitting for more than 20 minutes is hard." in text
+
+
+@pytest.mark.usefixtures("printing")
+def test_example_page_looks_like_the_golden_one(defs: Definitions, tmp_path: Path) -> None:
+    from PIL import Image
+
+    page = _page_image(_printed(defs, "a4"), tmp_path)
+    if os.environ.get("UPDATE_GOLDEN"):
+        page.save(GOLDEN_PAGE)
+        pytest.skip(f"rewrote {GOLDEN_PAGE.name}: look at it")
+    difference = _difference(page, Image.open(GOLDEN_PAGE).convert("L"))
+    assert difference < PAGE_TOLERANCE, (
+        f"the printed page differs from {GOLDEN_PAGE.name} by {difference:.1f}: if the change "
+        "is deliberate, rerun with UPDATE_GOLDEN=1 and look at the new page"
+    )
+
+
+@pytest.mark.usefixtures("printing")
+@pytest.mark.parametrize(
+    "breakage",
+    ["body { font-size: 11pt !important; }", ".cols { columns: 1 !important; }"],
+    ids=["text too large", "one column"],
+)
+def test_a_broken_layout_does_not_look_like_the_golden_page(
+    defs: Definitions, tmp_path: Path, breakage: str
+) -> None:
+    from PIL import Image
+
+    broken = _page_image(_printed(defs, "a4", breakage), tmp_path)
+    assert _difference(broken, Image.open(GOLDEN_PAGE).convert("L")) > PAGE_TOLERANCE
+
+
+# --- The packaged questionnaire and the example patient in FHIR -----------------------------
+
+# The standard code of each packaged question that has one (sources: adapters/fhir.py).
+PACKAGED_CODES = {
+    "pain_intensity": "72514-3",
+    "systolic_bp": "8480-6",
+    "diastolic_bp": "8462-4",
+    "heart_rate": "8867-4",
+    "oxygen_saturation": "2708-6",
+    "body_weight": "29463-7",
+}
+
+
+def test_packaged_questionnaire_and_example_in_fhir(
+    defs: Definitions, fhir_validate: Callable[[dict[str, Any]], list[str]]
+) -> None:
+    fhir = pytest.importorskip("screening.adapters.fhir")
+    qn = defs.questionnaire
+    questionnaire = fhir.questionnaire(qn, "v")
+    assert fhir_validate(questionnaire) == []
+    codes = {i["linkId"]: i["code"][0]["code"] for i in questionnaire["item"] if "code" in i}
+    # A coded question whose unit stops fitting its code loses the code: this says so.
+    assert codes == {k: v for k, v in PACKAGED_CODES.items() if qn.get(k) is not None}
+    answers = {**read_answers(EXAMPLE, qn, TODAY), "vitals_taken_at": "09:05", "body_weight": 70}
+    facts = fhir.RecordFacts(id="r", status="complete", updated="2026-11-21T15:00:00Z", version="v")
+    bundle = fhir.bundle(qn, answers, facts, identifiers=False)
+    assert fhir_validate(bundle) == []
+    [response] = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    times = [i["answer"] for i in response["item"] if i["linkId"] == "vitals_taken_at"]
+    assert times == [[{"valueTime": "09:05:00"}]]
+    observed = [
+        e["resource"]["code"]["coding"][0]["code"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+    ]
+    assert sorted(observed) == sorted(v for k, v in codes.items() if k in answers)

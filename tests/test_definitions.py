@@ -14,7 +14,9 @@ from tests.conftest import (
     KINDS_RULES,
     SMALL_QUESTIONNAIRE,
     SMALL_RULES,
+    TODAY,
     WriteDefs,
+    WriteTemplates,
 )
 
 
@@ -167,16 +169,26 @@ def test_missing_folder_and_empty_file(write_defs: WriteDefs) -> None:
         load_definitions(folder / "nowhere")
 
 
-def test_cache_gives_the_same_definitions_and_is_checked_again(
-    write_defs: WriteDefs, tmp_path: Path
+def test_cache_gives_the_same_definitions_without_validating(
+    write_defs: WriteDefs, write_templates: WriteTemplates, tmp_path: Path
 ) -> None:
+    from screening.adapters.rendering import render
+    from screening.core.errors import DecisionLanguageError
+    from screening.core.summary import summarise
+
     folder, cache = write_defs(), tmp_path / "cache"
     first = load_definitions(folder, cache)
     [cached] = list(cache.iterdir())
-    assert load_definitions(folder, cache) == first
-    # A cache that says something the files do not is never trusted blindly.
+    again = load_definitions(folder, cache)
+    assert again == first and again.model_dump() == first.model_dump()
+    # The cache is rebuilt as it is (that is what makes it fast); the guard still reads every
+    # summary, so even a cache edited by hand cannot put a verdict on a page.
     cached.write_text(cached.read_text().replace("Pain for", "Eligible: pain for"))
-    assert load_definitions(folder, cache) == first
+    tampered = load_definitions(folder, cache)
+    view = summarise(tampered, {"pain_duration_months": 12}, TODAY)
+    with pytest.raises(DecisionLanguageError):
+        render(view, "text", write_templates())
+    # A damaged cache is passed over: the files are read and checked again.
     cached.write_text("{not json")
     assert load_definitions(folder, cache) == first
 

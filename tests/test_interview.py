@@ -15,7 +15,7 @@ from prompt_toolkit.output import DummyOutput
 from screening.adapters.prompts import PlainPrompter, QuestionaryPrompter
 from screening.adapters.terminal import TerminalInterview
 from screening.core.conditions import AnswerValue
-from screening.core.errors import InputEnded, InterviewStopped
+from screening.core.errors import InputEnded, InputRefused, InterviewStopped
 from screening.core.interview import Interview, Mode
 from screening.core.models import Definitions
 from tests.conftest import TODAY
@@ -226,15 +226,16 @@ def test_patient_mode_asks_no_staff_question(kinds: Definitions, pipe: PipeInput
 
 
 def plain(
-    defs: Definitions, typed: str, mode: Mode = "patient"
+    defs: Definitions, typed: str, mode: Mode = "patient", *, script: bool = False
 ) -> tuple[dict[str, AnswerValue], str]:
+    """Plain prompts, as at a terminal (a refused line is asked again) unless ``script``."""
     out = io.StringIO()
     interview = Interview(defs, mode=mode, today=TODAY)
-    prompter = PlainPrompter(io.StringIO(typed), out)
+    prompter = PlainPrompter(io.StringIO(typed), out, script=script)
     return TerminalInterview(interview, prompter, Saves()).run(), out.getvalue()
 
 
-def test_plain_mode_from_a_pipe(kinds: Definitions) -> None:
+def test_plain_mode_at_a_terminal_asks_again(kinds: Definitions) -> None:
     typed = "\n".join([
         "y",            # ready
         "",             # where: skipped
@@ -256,6 +257,8 @@ def test_plain_mode_from_a_pipe(kinds: Definitions) -> None:
     assert "! Add weeks, months or years, like '8 months' or '2 years'." in out
     assert "! Enter a whole number from 0 to 10." in out
     assert "  3. Not sure\n  4. Skip this question  (Enter alone picks this)" in out
+    assert "Picked: Complex regional pain syndrome, Migraine\n" in out
+    assert "Picked: none\n" in out and "Picked: Not sure\n" in out
     assert "\x1b" not in out
     assert "Question 1 of 7" in out and "Question 7 of 7" in out
 
@@ -263,3 +266,11 @@ def test_plain_mode_from_a_pipe(kinds: Definitions) -> None:
 def test_plain_mode_input_ending_early(kinds: Definitions) -> None:
     with pytest.raises(InputEnded):
         plain(kinds, "y\nmy back\n")
+
+
+def test_plain_mode_script_stops_at_a_refused_line(kinds: Definitions) -> None:
+    with pytest.raises(InputRefused) as refused:
+        plain(kinds, "y\n\n6 weeks\n11\n8\n", script=True)
+    assert refused.value.message == (
+        "question pain_intensity, input line 4: Enter a whole number from 0 to 10."
+    )

@@ -170,6 +170,56 @@ def test_prefilled_answers_show_in_the_review(
     assert "Where does it hurt?  lower back" in done.stdout
 
 
+# Staff, from a pipe: ready, name, clinic id, date of birth, where, how long, then Enter alone
+# for the other seven; finish at the review and confirm.
+STAFF_TYPED = ["y", "Alex Example", "D-1", "1971-04-12", "", "18 months", *[""] * 7, "1", "y"]
+
+
+def test_no_summary_file_unless_asked(
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str]
+) -> None:
+    data = tmp_path / "data"
+    done = pipe(kinds_args, "\n".join([*STAFF_TYPED, "", ""]), env)  # no file, thank you
+    assert done.returncode == 0, done.stderr
+    assert "NEXT STEP: Discuss with a specialist." in done.stdout  # on screen, from the store
+    assert "Save this summary as a file too? (y/N)" in done.stdout
+    assert "To print it: screening summary " in done.stdout
+    assert "Summary written" not in done.stdout
+    assert sorted(p.name for p in data.iterdir()) == ["cache", "screening.db"]
+    patient = pipe(["--mode", "patient", *kinds_args], "y\n\n3 months\n" + "\n" * 5 + "1\ny\n", env)
+    assert patient.returncode == 0, patient.stderr
+    assert "Save this summary" not in patient.stdout
+    assert sorted(p.name for p in data.iterdir()) == ["cache", "screening.db"]
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("/dev/null", "/dev/null: is not a regular file (a device or a pipe?)"),
+    ("summary.pdf", "End the file name with .txt, .html, .md or .json."),
+])  # fmt: skip
+def test_a_refused_file_name_in_a_script_stops_with_the_record_kept(
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str], name: str, why: str
+) -> None:
+    typed = [*STAFF_TYPED, "y", name, "never read"]
+    done = pipe(kinds_args, "\n".join(typed) + "\n", env)
+    assert done.returncode == 2
+    assert f"input line {len(STAFF_TYPED) + 2}: {why}" in done.stderr
+    assert "Summary written" not in done.stdout and "Traceback" not in done.stderr
+
+
+def test_staff_ask_for_a_file_at_the_end(
+    tmp_path: Path, env: dict[str, str], kinds_args: list[str]
+) -> None:
+    wanted = tmp_path / "for-the-clinician.md"
+    typed = [*STAFF_TYPED, "y", str(wanted)]
+    done = pipe(kinds_args, "\n".join(typed) + "\n", env)
+    assert done.returncode == 0, done.stderr
+    assert f"Summary written to:\n  {wanted}\n" in done.stdout
+    assert stat.S_IMODE(wanted.stat().st_mode) == 0o600
+    written = wanted.read_text()
+    assert written.startswith("# Test clinic questionnaire") and "Alex Example" in written
+
+
 # --- In Spanish ---------------------------------------------------------------------------
 
 
@@ -254,7 +304,10 @@ def test_spanish_from_a_pipe_stops_in_spanish_and_resumes_in_spanish(
         env,
     )
     assert done.returncode == 0, done.stderr
-    assert "Seguimos donde se quedó. Respuestas guardadas: 1." in done.stdout
+    assert (
+        f"Seguimos con el registro {record.id}, donde se quedó. Respuestas guardadas: 1."
+        in done.stdout
+    )
     assert "Pregunta 2 de 7" in done.stdout and "Gracias." in done.stdout
     with Store.open(tmp_path / "data" / "screening.db") as store:
         assert store.get(record.id).language == "es"

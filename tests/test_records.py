@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
 import json
 import os
 import shutil
 import signal
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from screening.adapters.store import Store
+from screening.core import guard
 from tests.conftest import NOW, TODAY, Cli, Clock
 from tests.terminal import answer, interview_env, skip_and_finish, spawn
 
@@ -73,7 +77,9 @@ def test_add_list_show(
     ]
     assert lines[1].split() == [
         first,
-        "2026-11-21T15:00:00+00:00",
+        "2026-11-21",
+        "15:00",
+        "+00:00",
         "complete",
         "staff",
         "13",
@@ -81,7 +87,7 @@ def test_add_list_show(
         "Example",
         "DEMO-0001",
     ]
-    assert lines[2].split() == [later, "2026-11-21T15:05:00+00:00", "complete", "staff", "3"]
+    assert lines[2].split() == [later, "2026-11-21", "15:05", "+00:00", "complete", "staff", "3"]
     code, out, _ = cli(
         "records", "list", "--store", str(db), "--no-identifiers", "--format", "json"
     )
@@ -91,7 +97,7 @@ def test_add_list_show(
     code, out, _ = cli("records", "show", first, "--store", str(db))
     assert code == 0
     assert f"id: {first}\nstatus: complete\nmode: staff\n" in out
-    assert "created: 2026-11-21T15:00:00+00:00\n" in out and "definitions: " in out
+    assert "created: 2026-11-21 15:00 +00:00\n" in out and "definitions: " in out
     assert "pain_duration_months  30" in out
 
 
@@ -316,7 +322,7 @@ def test_which_store_option_then_environment_then_data_folder(
     counts = []
     for path in (default, from_env, given):
         with Store.open(path) as store:
-            counts.append(len(store.records()))
+            counts.append(len(list(store.records())))
     assert counts == [1, 1, 1]
 
 
@@ -343,7 +349,11 @@ def test_sigkill_mid_interview_keeps_every_confirmed_answer(
     assert record.status == "in_progress"
     assert record.answers == {"pain_location": "right hip", "pain_duration_months": 60}
 
+    # The killed process still holds the record; it has ended, so this desk may take over.
+    assert record.desk is not None and record.desk.pid == child.pid
     child = spawn(["--resume", record.id, "--output-dir", str(tmp_path / "out"), *kinds_args], env)
+    child.expect_exact(f"process {record.desk.pid} on {record.desk.host} has ended")
+    answer(child, "Take it over at this desk?", "y")
     child.expect_exact("2 answers kept")
     answer(child, "How bad is the pain?", "6\r")
     assert skip_and_finish(child, 4, "Finish and send your answers?") == 0
@@ -355,3 +365,277 @@ def test_sigkill_mid_interview_keeps_every_confirmed_answer(
         "pain_duration_months": 60,
         "pain_intensity": 6,
     }
+
+
+# --- Unfinished records read as unfinished --------------------------------------------------
+
+PATIENT_TWO_ANSWERS = "y\nright hip\n5 years\n"  # patient: ready, where, how long; input ends
+
+
+def stopped(cli: Cli, db: Path, kinds_args: list[str], typed: str = PATIENT_TWO_ANSWERS) -> str:
+    code, _, err = cli("interview", "--mode", "patient", "--store", str(db), *kinds_args,
+                       input=typed)  # fmt: skip
+    assert code == 3, err
+    with Store.open(db) as store:
+        [record] = store.records(status="in_progress")
+    return record.id
+
+
+NOT_REACHED = "Pain score; Conditions; Treatments tried; Opioids now; Notes"
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "md"])
+def test_unfinished_summary_says_so_at_the_top(
+    cli: Cli, clock: Clock, db: Path, kinds_args: list[str], fmt: str
+) -> None:
+    record_id = stopped(cli, db, kinds_args)
+    code, out, _ = cli("summary", record_id, "--store", str(db), "--format", fmt)
+    assert code == 0
+    top = out[: out.index("Test clinic questionnaire")]  # before the title
+    from screening.adapters.rendering import plain_text
+
+    text = " ".join(plain_text(top, fmt).split())  # type: ignore[arg-type]
+    assert "INCOMPLETE: the interview stopped at question 3 of 7." in text
+    assert f"Questions not reached: {NOT_REACHED}." in text
+    assert guard.NEXT_STEP in out  # still the one conclusion
+
+
+def test_unfinished_summary_in_json(
+    cli: Cli, clock: Clock, db: Path, kinds_args: list[str]
+) -> None:
+    record_id = stopped(cli, db, kinds_args)
+    data = json.loads(cli("summary", record_id, "--store", str(db), "--format", "json").out)
+    assert list(data)[:3] == ["status", "incomplete", "not_reached"]  # first, for programs
+    assert data["status"] == "in_progress"
+    assert data["incomplete"] == "INCOMPLETE: the interview stopped at question 3 of 7."
+    assert data["not_reached"] == [
+        "pain_intensity", "conditions", "prior_treatments", "opioids_now", "notes"
+    ]  # fmt: skip
+
+
+def test_finished_summary_has_no_status_lines(
+    cli: Cli, clock: Clock, add: Add, db: Path, kinds_answers: Path
+) -> None:
+    record_id = add(kinds_answers)
+    for fmt in ("text", "json"):
+        out = cli("summary", record_id, "--store", str(db), "--format", fmt).out
+        assert "INCOMPLETE" not in out and "Amended" not in out and "not_reached" not in out
+    data = json.loads(cli("summary", record_id, "--store", str(db), "--format", "json").out)
+    assert data["status"] == "complete" and "incomplete" not in data
+
+
+def test_stopped_at_the_review_is_unfinished_too(
+    cli: Cli, clock: Clock, db: Path, kinds_args: list[str]
+) -> None:
+    typed = "y\n\n3 months\n" + "\n" * 5  # every question put; input ends at the review
+    record_id = stopped(cli, db, kinds_args, typed)
+    out = cli("summary", record_id, "--store", str(db)).out
+    assert out.startswith(
+        "INCOMPLETE: the interview stopped at question 7 of 7, before the answers were checked."
+    )
+    assert "not reached" not in out
+
+
+# --- Staff complete and amend, with a history -------------------------------------------------
+
+# Staff at a complete patient record: name, clinic id, date of birth, the two blood pressures;
+# then finish at the review, confirm, and no file.
+STAFF_QUESTIONS = "Alex Example\nK-77\n1971-11-21\n150\n95\n1\n\n\n"
+
+
+def finished_by_patient(cli: Cli, db: Path, kinds_args: list[str]) -> str:
+    typed = "y\nneck\n3 months\n" + "\n" * 5 + "1\n\n"
+    code, out, err = cli("interview", "--mode", "patient", "--store", str(db), *kinds_args,
+                         input=typed)  # fmt: skip
+    assert code == 0, err
+    return out.strip().splitlines()[-1].removeprefix("Reference: ")
+
+
+def test_staff_complete_a_patients_record(
+    cli: Cli, clock: Clock, db: Path, kinds_args: list[str]
+) -> None:
+    record_id = finished_by_patient(cli, db, kinds_args)
+    code, _, err = cli("interview", "--resume", record_id, "--store", str(db))
+    assert code == 2 and f"change it with 'screening records amend {record_id}'" in err
+    clock.advance(minutes=20)
+    code, out, err = cli(
+        "interview", "--resume", record_id, "--mode", "staff", "--store", str(db),
+        input=STAFF_QUESTIONS,
+    )  # fmt: skip
+    assert code == 0, err
+    asked = [line for line in out.splitlines() if line.startswith("Question ")]
+    assert asked == [f"Question {n} of 12" for n in (1, 2, 3, 11, 12)]  # only staff questions
+    assert "Name: Alex Example" in out  # the summary, as stored
+    assert "Amended 2026-11-21 15:20 +00:00" in out
+    with Store.open(db) as store:
+        record = store.get(record_id)
+    assert record.mode == "patient" and record.status == "complete"
+    assert record.answers["patient_id"] == "K-77"
+    code, out, _ = cli("records", "history", record_id, "--store", str(db))
+    assert code == 0
+    rows = [line.split() for line in out.splitlines()[1:]]
+    assert [row[5] for row in rows] == [
+        "patient_name", "patient_id", "date_of_birth", "systolic_bp", "diastolic_bp"
+    ]  # fmt: skip
+    assert out.splitlines()[1].split() == [
+        "2026-11-21", "15:20", "+00:00", getpass.getuser(), "(staff)",
+        "patient_name", "(no", "answer)", "Alex", "Example",
+    ]  # fmt: skip
+
+
+def test_amend_keeps_who_when_old_and_new(
+    cli: Cli, clock: Clock, add: Add, db: Path, kinds_answers: Path, kinds_args: list[str]
+) -> None:
+    record_id = add(kinds_answers)
+    clock.advance(hours=2)
+    # Review rows: 1 finish, then the 13 questions; 12 is the note, 13 the systolic.
+    typed = "12\nQuixotic Zebrafish wrote this\n13\n120\n1\n\n\n"
+    code, out, err = cli("records", "amend", record_id, "--store", str(db), input=typed)
+    assert code == 0, err
+    assert out.startswith(f"Changing record {record_id} (Alex Example, DEMO-0001).")
+    code, out, _ = cli("records", "history", record_id, "--store", str(db))
+    lines = out.splitlines()
+    assert lines[0].split() == ["when", "who", "question", "old", "new"]
+    who = f"{getpass.getuser()} (staff)"
+    assert lines[1].startswith(f"2026-11-21 17:00 +00:00  {who}  notes")
+    assert lines[1].split("  ")[-2:] == ["Sleeps badly.", "Quixotic Zebrafish wrote this"]
+    assert lines[2].split()[-3:] == ["systolic_bp", "150", "120"]
+    for fmt, words in (("text", "Amended 2026-11-21 17:00 +00:00"),
+                       ("html", "Amended 2026-11-21 17:00 +00:00"),
+                       ("md", "Amended 2026-11-21 17:00 +00:00")):  # fmt: skip
+        assert words in cli("summary", record_id, "--store", str(db), "--format", fmt).out
+    data = json.loads(cli("summary", record_id, "--store", str(db), "--format", "json").out)
+    assert data["amended"] == "Amended 2026-11-21 17:00 +00:00"
+    exported = json.loads(cli("records", "export", record_id, "--store", str(db)).out)
+    assert exported["amended"] == "2026-11-21T17:00:00+00:00"
+    assert exported["answers"]["systolic_bp"] == 120
+
+    # The history goes with the record, from the file too.
+    assert cli("records", "delete", record_id, "--yes", "--store", str(db)).code == 0
+    code, _, err = cli("records", "history", record_id, "--store", str(db))
+    assert code == 2 and f"no record with id '{record_id}'" in err
+    raw = b"".join(p.read_bytes() for p in db.parent.iterdir() if p.is_file())
+    assert b"Quixotic" not in raw and b"Sleeps badly" not in raw
+
+
+def test_amend_with_no_change_leaves_the_record_as_it_was(
+    cli: Cli, clock: Clock, add: Add, db: Path, kinds_answers: Path
+) -> None:
+    record_id = add(kinds_answers)
+    with Store.open(db) as store:
+        before = store.get(record_id)
+    clock.advance(days=1)
+    code, _, err = cli("records", "amend", record_id, "--store", str(db), input="1\n\n\n")
+    assert code == 0, err
+    with Store.open(db) as store:
+        after = store.get(record_id)
+    assert (after.updated, after.amended, after.answers) == (before.updated, None, before.answers)
+    assert cli("records", "history", record_id, "--store", str(db)).out == (
+        f"Record {record_id} has not been changed.\n"
+    )
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["records", "amend", "no-such-id"], "no record with id 'no-such-id'"),
+    (["records", "history", "no-such-id"], "no record with id 'no-such-id'"),
+    (["interview", "--resume", "no-such-id"], "no record with id 'no-such-id'"),
+])  # fmt: skip
+def test_unknown_record(
+    cli: Cli, add: Add, db: Path, kinds_answers: Path, args: list[str], words: str
+) -> None:
+    add(kinds_answers)
+    code, out, err = cli(*args, "--store", str(db))
+    assert (code, out) == (2, "")
+    assert err == f"screening: {words} in {db}\n"
+
+
+def test_amend_refuses_an_unfinished_record(
+    cli: Cli, clock: Clock, db: Path, kinds_args: list[str]
+) -> None:
+    record_id = stopped(cli, db, kinds_args)
+    code, _, err = cli("records", "amend", record_id, "--store", str(db))
+    assert code == 2
+    assert f"continue it with 'screening interview --resume {record_id} --mode staff'" in err
+
+
+# --- Local time for people, UTC in the store ----------------------------------------------------
+
+
+@pytest.fixture
+def east(clock: Clock) -> Iterator[Clock]:
+    """Nine hours east of UTC, half an hour after local midnight on TODAY."""
+    os.environ["TZ"] = "JST-9"
+    time.tzset()
+    clock.now = dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC)  # 2026-11-21 00:30 local
+    yield clock
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+
+
+@pytest.mark.parametrize(("since", "days_later", "listed"), [
+    ("today", 0, 1),
+    ("2026-11-21", 0, 1),
+    ("2026-11-21", 5, 1),
+    ("yesterday", 0, 1),
+    ("2026-11-22", 0, 0),
+    ("today", 1, 0),
+    ("yesterday", 1, 1),
+    (" Today ", 1, 0),
+])  # fmt: skip
+def test_since_is_a_local_day(
+    cli: Cli, east: Clock, add: Add, db: Path, kinds_answers: Path, since: str,
+    days_later: int, listed: int,
+) -> None:  # fmt: skip
+    record_id = add(kinds_answers)
+    assert record_id.startswith("20261121-003000-")
+    east.advance(days=days_later)
+    code, out, err = cli(
+        "records", "list", "--since", since, "--format", "json", "--store", str(db)
+    )
+    assert code == 0, err
+    assert [r["id"] for r in json.loads(out)] == [record_id] * listed
+
+
+def test_times_shown_local_with_offset(
+    cli: Cli, east: Clock, add: Add, db: Path, kinds_answers: Path
+) -> None:
+    record_id = add(kinds_answers)
+    out = cli("records", "list", "--store", str(db)).out
+    assert out.splitlines()[1].split()[1:4] == ["2026-11-21", "00:30", "+09:00"]
+    data = json.loads(cli("records", "list", "--store", str(db), "--format", "json").out)
+    assert data[0]["created"] == "2026-11-21T00:30:00+09:00"
+    out = cli("records", "show", record_id, "--store", str(db)).out
+    assert "created: 2026-11-21 00:30 +09:00\n" in out
+    assert "prepared 2026-11-21" in cli("summary", record_id, "--store", str(db)).out
+    with Store.open(db) as store:
+        assert store.get(record_id).created == "2026-11-20T15:30:00+00:00"  # UTC in the store
+
+
+# --- Delete and purge leave nothing behind ------------------------------------------------------
+
+
+def test_delete_removes_the_copies_earlier_versions_wrote(
+    cli: Cli, add: Add, db: Path, kinds_answers: Path, second: Path, tmp_path: Path
+) -> None:
+    gone, kept = add(kinds_answers), add(second)
+    copies = tmp_path / "data" / "summaries"  # where earlier versions wrote them
+    copies.mkdir(parents=True)
+    names = [f"screening-{gone}.txt", f"screening-{gone}.html", f".screening-{gone}.txt.x1.tmp",
+             f"screening-{kept}.txt"]  # fmt: skip
+    for name in names:
+        (copies / name).write_text("Alex Example")
+    assert cli("records", "delete", gone, "--yes", "--store", str(db)).out == "Deleted 1 record.\n"
+    assert [p.name for p in copies.iterdir()] == [f"screening-{kept}.txt"]
+
+
+def test_purge_removes_copies_too(
+    cli: Cli, clock: Clock, add: Add, db: Path, kinds_answers: Path, tmp_path: Path
+) -> None:
+    old = add(kinds_answers)
+    copies = tmp_path / "data" / "summaries"
+    copies.mkdir(parents=True)
+    (copies / f"screening-{old}.txt").write_text("Alex Example")
+    clock.advance(days=31)
+    code, out, _ = cli("records", "purge", "--older-than", "30d", "--yes", "--store", str(db))
+    assert (code, out) == (0, "Deleted 1 record.\n")
+    assert list(copies.iterdir()) == []

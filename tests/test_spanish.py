@@ -232,7 +232,7 @@ def test_plain_mode_in_spanish(kinds_es: Definitions) -> None:
     ])  # fmt: skip
     out = io.StringIO()
     interview = Interview(kinds_es, mode="patient", today=TODAY)
-    prompter = PlainPrompter(io.StringIO(typed), out)
+    prompter = PlainPrompter(io.StringIO(typed), out, script=False)  # asked again when refused
     answers = TerminalInterview(interview, prompter, Saves()).run()
     assert answers == {
         "pain_duration_months": 1.38,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,10 @@ from screening.core.answers import validate_answers
 from screening.core.conditions import AnswerValue
 from screening.core.errors import AnswersError, Problem
 from screening.core.models import Questionnaire
+from screening.core.sanitize import shown
+
+# Longer whole numbers are read as "too large", which every question refuses with its bounds.
+_MAX_DIGITS = 300
 
 
 def read_answers(
@@ -27,7 +33,7 @@ def read_answers(
         raise AnswersError(
             f"{path}: the answers do not fit the questionnaire",
             [
-                Problem(_where(path, tree, p.question), f"{p.question}: {p.message}")
+                Problem(_where(path, tree, p.question), f"{shown(p.question)}: {p.message}")
                 for p in problems
             ],
         )
@@ -40,17 +46,10 @@ def _parse(path: Path) -> tuple[dict[str, Any], Any]:
     except yaml_files.YamlProblem as exc:
         raise AnswersError(str(exc), [exc.problem]) from None
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            # exc.msg describes the syntax only; the document's text is not repeated.
-            raise AnswersError(
-                "bad JSON", [Problem(f"{path}:{exc.lineno}", f"not valid JSON: {exc.msg}")]
-            ) from None
-        tree = None
+        data, tree = _json(text, path), None
     else:
         try:
-            tree = yaml_files.parse(text, str(path))
+            tree = yaml_files.parse(text, str(path), plain_data=True)
         except yaml_files.YamlProblem as exc:
             raise AnswersError("bad YAML", [exc.problem]) from None
         data = yaml_files.plain(tree)
@@ -68,6 +67,69 @@ def _parse(path: Path) -> tuple[dict[str, Any], Any]:
             ],
         )
     return {str(k): v for k, v in data.items()}, tree
+
+
+class _TwiceError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _TwiceError(key)
+        data[key] = value
+    return data
+
+
+def _bounded_int(digits: str) -> int | float:
+    if len(digits) <= _MAX_DIGITS:
+        return int(digits)
+    return -math.inf if digits.startswith("-") else math.inf
+
+
+def _json(text: str, path: Path) -> Any:
+    """JSON with each key once, no number too long to read, nesting within limits."""
+    try:
+        data = json.loads(text, object_pairs_hook=_unique, parse_int=_bounded_int)
+    except json.JSONDecodeError as exc:
+        # exc.msg describes the syntax only; the document's text is not repeated.
+        raise AnswersError(
+            "bad JSON", [Problem(f"{path}:{exc.lineno}", f"not valid JSON: {exc.msg}")]
+        ) from None
+    except _TwiceError as exc:
+        raise AnswersError("bad JSON", [_twice(text, path, exc.key)]) from None
+    except RecursionError:
+        data = None
+        depth = yaml_files.MAX_DEPTH + 1
+    else:
+        depth = _depth(data)
+    if depth > yaml_files.MAX_DEPTH:
+        raise AnswersError(
+            "bad JSON",
+            [Problem(str(path), f"is nested more than {yaml_files.MAX_DEPTH} levels deep")],
+        )
+    return data
+
+
+def _twice(text: str, path: Path, key: str) -> Problem:
+    """The key given twice, at the line of its second appearance where that can be found."""
+    spelled = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:")
+    places = [m.start() for m in spelled.finditer(text)]
+    where = f"{path}:{text.count(chr(10), 0, places[1]) + 1}" if len(places) > 1 else str(path)
+    return Problem(where, f"the key '{shown(key)}' is given twice")
+
+
+def _depth(data: Any) -> int:
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        node, level = todo.pop()
+        deepest = max(deepest, level)
+        if level <= yaml_files.MAX_DEPTH and isinstance(node, dict | list):
+            todo.extend((v, level + 1) for v in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _where(path: Path, tree: Any, question: str) -> str:

@@ -6,17 +6,13 @@ that a record points at.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from screening import __version__
+from screening.adapters import reading
 from screening.core.checks import check_definitions
 from screening.core.errors import DefinitionError, Problem
 from screening.core.models import Definitions, Questionnaire, RuleSet
@@ -27,83 +23,34 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def load_definitions(rules_dir: Path, cache_dir: Path | None = None) -> Definitions:
-    """The validated definitions in ``rules_dir``, or a DefinitionError listing every problem.
+    """The checked definitions in ``rules_dir``, or a DefinitionError listing every problem.
 
-    With ``cache_dir``, the parsed YAML of definitions that loaded cleanly before is kept as
-    JSON under their content hash: parsing YAML is most of the start-up time. What comes from
-    the cache is validated and cross-checked again like anything else.
+    With ``cache_dir``, definitions that passed every check before are rebuilt from the cache
+    kept under the hash of their texts (see ``definitions_cache``).
     """
-    cache = _cache_file(rules_dir, cache_dir)
-    if cache is not None:
-        definitions = _from_cache(cache)
-        if definitions is not None:
-            return definitions
-    trees: dict[str, Any] = {}
-    definitions, problems = inspect_definitions(rules_dir, keep=trees)
+    from screening.adapters import definitions_cache
+
+    try:
+        texts = [reading.read_text(rules_dir / name) for name in (QUESTIONNAIRE_FILE, RULES_FILE)]
+    except (OSError, UnicodeDecodeError, reading.FileProblem):
+        texts = []  # the full load below says what is wrong
+    key = definitions_cache.cache_key(*texts) if texts else ""
+    cached = definitions_cache.read(cache_dir, key) if key else None
+    if cached is not None:
+        return cached
+    definitions, problems = inspect_definitions(rules_dir)
     if problems or definitions is None:
         raise DefinitionError(f"{rules_dir}: the definitions have problems", problems)
-    if cache is not None:
-        _to_cache(cache, trees)
+    if key:
+        definitions_cache.write(cache_dir, key, definitions)
     return definitions
 
 
-def _cache_file(rules_dir: Path, cache_dir: Path | None) -> Path | None:
-    if cache_dir is None:
-        return None
-    try:
-        key = definitions_hash(rules_dir)
-    except OSError:
-        return None
-    return cache_dir / f"definitions-{__version__}-{key[:32]}.json"
-
-
-def _from_cache(cache: Path) -> Definitions | None:
-    try:
-        trees = json.loads(cache.read_text(encoding="utf-8"), object_hook=_undate)
-        definitions = Definitions(
-            questionnaire=Questionnaire.model_validate(trees["questionnaire"]),
-            ruleset=RuleSet.model_validate(trees["rules"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError):  # ValidationError is a ValueError
-        return None
-    if check_definitions(definitions.questionnaire, definitions.ruleset):
-        return None
-    return definitions
-
-
-def _to_cache(cache: Path, trees: dict[str, Any]) -> None:
-    from screening.adapters import yaml_files
-
-    plain = {name: yaml_files.plain(tree) for name, tree in trees.items()}
-    try:
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(plain, default=_date), encoding="utf-8")
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-
-
-def _date(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return {"$date": value.isoformat()}
-    raise TypeError(type(value).__name__)
-
-
-def _undate(node: dict[str, Any]) -> Any:
-    return dt.date.fromisoformat(node["$date"]) if set(node) == {"$date"} else node
-
-
-def inspect_definitions(
-    rules_dir: Path, keep: dict[str, Any] | None = None
-) -> tuple[Definitions | None, list[Problem]]:
-    """Load and check; return what loaded and each problem as ``FILE:LINE: message``.
-
-    ``keep`` receives the parsed YAML trees, by file kind.
-    """
+def inspect_definitions(rules_dir: Path) -> tuple[Definitions | None, list[Problem]]:
+    """Load and check; return what loaded and each problem as ``FILE:LINE: message``."""
     if not rules_dir.is_dir():
         return None, [Problem(str(rules_dir), "no such folder")]
-    return _inspect(rules_dir / QUESTIONNAIRE_FILE, rules_dir / RULES_FILE, None, keep)
+    return _inspect(rules_dir / QUESTIONNAIRE_FILE, rules_dir / RULES_FILE, None)
 
 
 def take_snapshot(rules_dir: Path, templates_dir: Path) -> Snapshot:
@@ -119,24 +66,33 @@ def take_snapshot(rules_dir: Path, templates_dir: Path) -> Snapshot:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise DefinitionError("unreadable", [Problem(str(path), "cannot be read")]) from None
+        return reading.read_text(path)
+    except reading.FileProblem as exc:
+        raise DefinitionError("unreadable", [exc.problem]) from None
 
 
 @lru_cache(maxsize=16)
-def definitions_from_snapshot(snapshot: Snapshot) -> Definitions:
-    """Definitions from a record's stored texts, each distinct copy parsed once."""
-    return definitions_from_texts(
+def definitions_from_snapshot(snapshot: Snapshot, cache_dir: Path | None = None) -> Definitions:
+    """Definitions from a record's stored texts, each distinct copy parsed once (and kept in
+    the cache, when given, for later commands)."""
+    from screening.adapters import definitions_cache
+
+    key = definitions_cache.cache_key(snapshot.questionnaire, snapshot.rules)
+    cached = definitions_cache.read(cache_dir, key)
+    if cached is not None:
+        return cached
+    definitions = definitions_from_texts(
         snapshot.questionnaire, snapshot.rules, f"stored definitions {snapshot.hash[:12]}"
     )
+    definitions_cache.write(cache_dir, key, definitions)
+    return definitions
 
 
 def definitions_from_texts(questionnaire: str, rules: str, label: str) -> Definitions:
     """Definitions from stored texts (a record's snapshot); ``label`` names them in errors."""
     folder = Path(label)
     definitions, problems = _inspect(
-        folder / QUESTIONNAIRE_FILE, folder / RULES_FILE, (questionnaire, rules), None
+        folder / QUESTIONNAIRE_FILE, folder / RULES_FILE, (questionnaire, rules)
     )
     if problems or definitions is None:
         raise DefinitionError(f"{label}: the stored definitions have problems", problems)
@@ -144,15 +100,13 @@ def definitions_from_texts(questionnaire: str, rules: str, label: str) -> Defini
 
 
 def _inspect(
-    qn_path: Path, rules_path: Path, texts: tuple[str, str] | None, keep: dict[str, Any] | None
+    qn_path: Path, rules_path: Path, texts: tuple[str, str] | None
 ) -> tuple[Definitions | None, list[Problem]]:
     problems: list[Problem] = []
     qn_tree, qn = _load(qn_path, Questionnaire, problems, texts[0] if texts else None)
     rules_tree, rs = _load(rules_path, RuleSet, problems, texts[1] if texts else None)
     if qn is None or rs is None:
         return None, problems
-    if keep is not None:
-        keep.update(questionnaire=qn_tree, rules=rules_tree)
     trees = {"questionnaire": (qn_path, qn_tree), "rules": (rules_path, rules_tree)}
     for finding in check_definitions(qn, rs):
         path, tree = trees[finding.file]
@@ -160,14 +114,6 @@ def _inspect(
     if problems:
         return None, problems
     return Definitions(questionnaire=qn, ruleset=rs), []
-
-
-def definitions_hash(rules_dir: Path) -> str:
-    """SHA-256 over the definition files, to tell which version a summary was made with."""
-    digest = hashlib.sha256()
-    for name in (QUESTIONNAIRE_FILE, RULES_FILE):
-        digest.update(name.encode() + b"\0" + (rules_dir / name).read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def _load(

@@ -14,8 +14,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TextIO
 
 from screening.core.catalog import ENGLISH, Catalog
-from screening.core.sanitize import without_accents
+from screening.core.errors import InputRefused
+from screening.core.sanitize import clean_text, without_accents
 
+# The longest line a plain prompt reads; the rest of a longer line is read and refused.
+MAX_LINE = 100_000
 Validate = Callable[[str], str | None]
 ValidateMany = Callable[[list[str]], str | None]
 Choices = Sequence[tuple[str, str]]  # (id, label)
@@ -56,23 +59,30 @@ class QuestionaryPrompter:
 
     def show(self, text: str, *, dim: bool = False) -> None:
         style = "italic" if dim else ""
-        self._print(self._formatted([(style, text)]), output=self._io.get("output"))
+        self._print(self._formatted([(style, clean_text(text))]), output=self._io.get("output"))
 
     def text(self, message: str, *, default: str, validate: Validate) -> str:
         def check(value: str) -> bool | str:
             return validate(value) or True
 
         answer: str = self._q.text(
-            _fit(message), default=default, validate=check, qmark="", style=self._style, **self._io
+            _fit(clean_text(message)),
+            default=clean_text(default),
+            validate=check,
+            qmark="",
+            style=self._style,
+            **self._io,
         ).unsafe_ask()
         return answer
 
     def select(self, message: str, choices: Choices, *, default: str | None) -> str:
-        options = [self._q.Choice(title=_fit(label, indent=3), value=cid) for cid, label in choices]
+        options = [
+            self._q.Choice(title=_fit(_flat(label), indent=3), value=cid) for cid, label in choices
+        ]
         picked = next((o for o in options if o.value == default), None)
         instruction = self.say("select_instruction")
         answer: str = self._q.select(
-            _fit(message, room=len(instruction)),
+            _fit(clean_text(message), room=len(instruction)),
             choices=options,
             default=picked,
             qmark="",
@@ -86,7 +96,7 @@ class QuestionaryPrompter:
         self, message: str, choices: Choices, *, default: Sequence[str], validate: ValidateMany
     ) -> list[str]:
         options = [
-            self._q.Choice(title=_fit(label, indent=5), value=cid, checked=cid in default)
+            self._q.Choice(title=_fit(_flat(label), indent=5), value=cid, checked=cid in default)
             for cid, label in choices
         ]
         instruction = self.say("checkbox_instruction")
@@ -95,7 +105,7 @@ class QuestionaryPrompter:
             return validate(values) or True
 
         answer: list[str] = self._q.checkbox(
-            _fit(message, room=len(instruction)),
+            _fit(clean_text(message), room=len(instruction)),
             choices=options,
             validate=check,
             qmark="",
@@ -106,8 +116,8 @@ class QuestionaryPrompter:
             **self._io,
         ).unsafe_ask()
         labels = dict(choices)
-        picked = "; ".join(labels[a] for a in answer) or self.say("none_picked")
-        self.show(" " + _fit(f"{message} {picked}"))
+        picked = "; ".join(_flat(labels[a]) for a in answer) or self.say("none_picked")
+        self.show(" " + _fit(f"{clean_text(message)} {picked}"))
         return answer
 
     def confirm(self, message: str, *, default: bool) -> bool:
@@ -118,7 +128,7 @@ class QuestionaryPrompter:
         from prompt_toolkit.keys import Keys
         from questionary.styles import merge_styles_default
 
-        say = self.say
+        say, message = self.say, clean_text(message)
         said: list[str] = []  # "yes" or "no", once answered: shown after the question
         hint = say("yes_no_hint" if default else "no_yes_hint")
 
@@ -167,69 +177,104 @@ def _fit(text: str, *, indent: int = 0, room: int = 0) -> str:
 
 
 class PlainPrompter:
-    """Line by line: no cursor movement, no colour; numbered choices; works from a pipe."""
+    """Line by line: no cursor movement, no colour; numbered choices; works from a pipe.
 
-    def __init__(self, stdin: TextIO, stdout: TextIO, say: Catalog = ENGLISH) -> None:
+    From a pipe or a file (``script``) the input is a script: a refused line stops with
+    InputRefused, naming the line, instead of being asked again, since every later line was
+    written for a later question. At a terminal a refused line is asked again.
+    """
+
+    def __init__(
+        self,
+        stdin: TextIO,
+        stdout: TextIO,
+        say: Catalog = ENGLISH,
+        *,
+        script: bool | None = None,
+    ) -> None:
         self._in, self._out = stdin, stdout
         self.say = say
+        self._script = not _isatty(stdin) if script is None else script
+        self._line_number = 0
 
     def _say(self, text: str) -> None:
-        self._out.write(text + "\n")
+        self._out.write(clean_text(text) + "\n")
         self._out.flush()
 
+    def _refuse(self, problem: str) -> None:
+        if self._script:
+            raise InputRefused(f"input line {self._line_number}: {problem}")
+        self._say(f"! {problem}")
+
     def _line(self, prompt: str) -> str:
-        self._out.write(prompt)
-        self._out.flush()
-        line = self._in.readline()
-        if not line:
-            self._say("")
-            raise EOFError
-        return line.strip()
+        while True:
+            self._out.write(clean_text(prompt))
+            self._out.flush()
+            line = self._in.readline(MAX_LINE + 1)
+            if not line:
+                self._say("")
+                raise EOFError
+            self._line_number += 1
+            if len(line) <= MAX_LINE or line.endswith("\n"):
+                return line.strip()
+            while (rest := self._in.readline(MAX_LINE)) and not rest.endswith("\n"):
+                pass  # the rest of the line is read, so the next line is the next answer
+            self._refuse(self.say("line_too_long", n=f"{MAX_LINE:,}"))
 
     def show(self, text: str, *, dim: bool = False) -> None:
         self._say(text)
 
     def text(self, message: str, *, default: str, validate: Validate) -> str:
-        hint = f" [{default}]" if default else ""
+        hint = f" [{_flat(default)}]" if default else ""
         while True:
             typed = self._line(f"{message}{hint}\n> ") or default
             problem = validate(typed)
             if problem is None:
                 return typed
-            self._say(f"! {problem}")
+            self._refuse(problem)
 
     def select(self, message: str, choices: Choices, *, default: str | None) -> str:
         self._say(message)
         for n, (cid, label) in enumerate(choices, start=1):
             mark = f"  {self.say('enter_picks_this')}" if cid == default else ""
-            self._say(f"  {n}. {label}{mark}")
+            self._say(f"  {n}. {_flat(label)}{mark}")
         while True:
             typed = self._line(f"{self.say('type_a_number')}\n> ")
-            if not typed and default is not None:
-                return default
-            if typed.isdigit() and 1 <= int(typed) <= len(choices):
-                return choices[int(typed) - 1][0]
-            self._say(f"! {self.say('number_from_1', n=len(choices))}")
+            picked = default if not typed else _number(typed, len(choices))
+            if picked is None:
+                self._refuse(self.say("number_from_1", n=len(choices)))
+                continue
+            cid = picked if isinstance(picked, str) else choices[picked - 1][0]
+            self._picked(choices, [cid])
+            return cid
 
     def checkbox(
         self, message: str, choices: Choices, *, default: Sequence[str], validate: ValidateMany
     ) -> list[str]:
         self._say(message)
         for n, (cid, label) in enumerate(choices, start=1):
-            self._say(f"  {n}. {label}" + (f"  {self.say('picked')}" if cid in default else ""))
+            mark = f"  {self.say('picked')}" if cid in default else ""
+            self._say(f"  {n}. {_flat(label)}{mark}")
         while True:
             typed = self._line(f"{self.say('type_numbers')}\n> ")
             if not typed and default:
                 typed = ", ".join(str(n) for n, (cid, _) in enumerate(choices, 1) if cid in default)
-            parts = [p for p in typed.replace(",", " ").split() if p]
-            if not all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
-                self._say(f"! {self.say('numbers_from_1', n=len(choices))}")
+            numbers = [_number(p, len(choices)) for p in typed.replace(",", " ").split()]
+            if None in numbers:
+                self._refuse(self.say("numbers_from_1", n=len(choices)))
                 continue
-            picked = list(dict.fromkeys(choices[int(p) - 1][0] for p in parts))
+            picked = list(dict.fromkeys(choices[n - 1][0] for n in numbers if n is not None))
             problem = validate(picked)
             if problem is None:
+                self._picked(choices, picked)
                 return picked
-            self._say(f"! {problem}")
+            self._refuse(problem)
+
+    def _picked(self, choices: Choices, picked: Sequence[str]) -> None:
+        """Say what was picked, so a screen reader says it back."""
+        labels = dict(choices)
+        items = ", ".join(_flat(labels[c]) for c in picked) or self.say("nothing")
+        self._say(self.say("picked_line", items=items))
 
     def confirm(self, message: str, *, default: bool) -> bool:
         hint = self.say("yes_no_hint" if default else "no_yes_hint")
@@ -242,12 +287,32 @@ class PlainPrompter:
                 return True
             if typed in no:
                 return False
-            self._say(f"! {self.say('type_y_or_n')}")
+            self._refuse(self.say("type_y_or_n"))
 
 
 def _words(listed: str) -> set[str]:
     """'s, sí, si' as the words a person may type, accents folded."""
     return {without_accents(w.strip().lower()) for w in listed.split(",") if w.strip()}
+
+
+def _number(typed: str, count: int) -> int | None:
+    """The choice number typed, if it is one from 1 to ``count``."""
+    if typed.isascii() and typed.isdigit() and len(typed) <= 6:
+        number = int(typed)
+        return number if 1 <= number <= count else None
+    return None
+
+
+def _flat(text: str) -> str:
+    """Clean text on one line, for a label or a default shown in brackets."""
+    return clean_text(text).replace("\n", " ")
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def confirm_at_terminal(question: str) -> bool:

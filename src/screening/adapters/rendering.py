@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from screening.adapters import reading
 from screening.core import guard
 from screening.core.errors import DecisionLanguageError, DefinitionError, Problem
 from screening.core.sanitize import clean_text
@@ -22,7 +23,8 @@ from screening.core.summary import VIEW_TYPES, SummaryView, summary_data
 
 if TYPE_CHECKING:
     from jinja2 import TemplateSyntaxError
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from screening.adapters.sandbox import BoundedSandbox
 
 Format = Literal["text", "html", "md", "json"]
 # A folder of templates, or stored template texts as (file name, text) pairs.
@@ -40,12 +42,15 @@ SUFFIXES: dict[Format, str] = {"text": ".txt", "html": ".html", "md": ".md", "js
 # keeps a typed address from turning into a link.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~>])|(?<=www)(\.)|(:)(?=//)")
 _MD_UNESCAPE = re.compile(r"\\([\\`*_\[\]|~>.:])")
+# GitHub's Markdown links any e-mail address (and 'mailto:' or 'xmpp:' before one) found in
+# text, escaped or not; an invisible word joiner before the '@' keeps it plain text.
+_WORD_JOINER = "\u2060"
 
 
 def md_escape(value: object) -> str:
     """A value as Markdown that shows literally: no emphasis, links, headings or HTML."""
     text = " ".join(clean_text(str(value)).split("\n"))
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("@", _WORD_JOINER + "@")
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
@@ -54,6 +59,12 @@ def wrap(value: object, width: int = 80, indent: int = 0, first: int | None = No
 
     ``first``: columns of the first line the template has already filled (a label).
     """
+    return _wrap(str(value), width, indent, first)
+
+
+# Most wrapped texts (labels, notes, the evidence box, citations) repeat from page to page.
+@lru_cache(maxsize=4096)
+def _wrap(value: str, width: int, indent: int, first: int | None) -> str:
     pad = " " * indent
     used = indent if first is None else first
     out: list[str] = []
@@ -81,14 +92,14 @@ def _plain(value: object) -> str:
 
 
 @lru_cache(maxsize=1)
-def _sandbox() -> type[SandboxedEnvironment]:
-    """Jinja's sandbox, with a quick yes for the summary view's own public fields.
+def _sandbox() -> type[BoundedSandbox]:
+    """Jinja's sandbox with limits, with a quick yes for the summary view's own public fields.
 
     Made on first use: Jinja is imported only by commands that render.
     """
-    from jinja2.sandbox import SandboxedEnvironment
+    from screening.adapters.sandbox import BoundedSandbox
 
-    class Sandbox(SandboxedEnvironment):
+    class Sandbox(BoundedSandbox):
         def getattr(self, obj: Any, attribute: str) -> Any:
             if type(obj) in VIEW_TYPES and not attribute.startswith("_"):
                 try:
@@ -101,14 +112,14 @@ def _sandbox() -> type[SandboxedEnvironment]:
 
 
 @lru_cache(maxsize=32)
-def environment(templates: Templates, fmt: Format) -> SandboxedEnvironment:
+def environment(templates: Templates, fmt: Format) -> BoundedSandbox:
     """The sandboxed environment for one output format."""
     import jinja2
 
+    from screening.adapters.sandbox import FolderLoader, StoredLoader
+
     loader: jinja2.BaseLoader = (
-        jinja2.FileSystemLoader(str(templates))
-        if isinstance(templates, Path)
-        else jinja2.DictLoader(dict(templates))
+        FolderLoader(templates) if isinstance(templates, Path) else StoredLoader(dict(templates))
     )
     env = _sandbox()(
         loader=loader,
@@ -119,8 +130,7 @@ def environment(templates: Templates, fmt: Format) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["wrap"] = wrap
-    env.filters["leader"] = leader
+    env.add_filters(wrap=wrap, leader=leader)
     return env
 
 
@@ -145,7 +155,30 @@ def render(view: SummaryView, fmt: Format, templates: Templates) -> str:
                 )
             ],
         )
-    return out
+    return _with_status(out, view, fmt)
+
+
+def _with_status(document: str, view: SummaryView, fmt: Format) -> str:
+    """The document with its INCOMPLETE and amended lines at the top, if its template (a
+    clinic's own, or one stored with an older record) left them out."""
+    shown = " ".join(plain_text(document, fmt).split())
+    missing = []
+    if view.incomplete and view.incomplete not in shown:
+        missing.append(view.incomplete)
+        if view.not_reached:
+            missing.append("Questions not reached: " + "; ".join(view.not_reached) + ".")
+    if view.amended and view.amended not in shown:
+        missing.append(view.amended)
+    if fmt == "json" or not missing:
+        return document
+    if fmt == "html":
+        top = "".join(f"<p><strong>{html.escape(line)}</strong></p>\n" for line in missing)
+        body = re.search(r"<body\b[^>]*>\n?", document, flags=re.I)
+        at = body.end() if body else 0
+        return document[:at] + top + document[at:]
+    if fmt == "md":
+        return "".join(f"**{md_escape(line)}**\n\n" for line in missing) + document
+    return "".join(f"{line}\n" for line in missing) + "\n" + document
 
 
 def _document(view: SummaryView, fmt: Format, templates: Templates) -> str:
@@ -153,20 +186,47 @@ def _document(view: SummaryView, fmt: Format, templates: Templates) -> str:
         return json.dumps(summary_data(view), indent=2, ensure_ascii=False) + "\n"
     import jinja2
 
+    from screening.adapters import sandbox
+
+    main = _name(templates, TEMPLATES[fmt])
     try:
         template = environment(templates, fmt).get_template(TEMPLATES[fmt])
-        return template.render(s=view)
+        return sandbox.render(template, {"s": view})
     except jinja2.TemplateSyntaxError as exc:
         raise DefinitionError("template error", [_template_problem(templates, exc)]) from None
     except jinja2.TemplateNotFound as exc:
         raise DefinitionError(
             "template missing", [Problem(_name(templates, str(exc.name)), "no such template")]
         ) from None
-    except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
-        where = _name(templates, TEMPLATES[fmt])
+    except sandbox.TemplateLimit as exc:
+        where = _line(exc, main)
         raise DefinitionError(
-            "template error", [Problem(where, f"template failed: {type(exc).__name__}")]
+            "template refused", [Problem(where, f"not used: {exc.message}")]
         ) from None
+    except RecursionError as exc:
+        where = _line(exc, main)
+        raise DefinitionError(
+            "template refused",
+            [Problem(where, "not used: it includes or calls itself without end")],
+        ) from None
+    except (MemoryError, OverflowError) as exc:
+        where = _line(exc, main)
+        raise DefinitionError(
+            "template refused", [Problem(where, "not used: it makes a value too large")]
+        ) from None
+    except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
+        raise DefinitionError(
+            "template error",
+            [Problem(_line(exc, main), f"template failed: {type(exc).__name__}")],
+        ) from None
+
+
+def _line(exc: BaseException, main: str) -> str:
+    """Where in the templates an error was raised: FILE:LINE, or the main template."""
+    from screening.adapters.sandbox import template_line
+
+    found = template_line(exc.__traceback__)
+    return f"{found[0]}:{found[1]}" if found else main
 
 
 def plain_text(document: str, fmt: Format) -> str:
@@ -175,7 +235,7 @@ def plain_text(document: str, fmt: Format) -> str:
         body = re.sub(r"<(style|script)\b.*?</\1>", " ", document, flags=re.S | re.I)
         return html.unescape(re.sub(r"<[^>]*>", " ", body))
     if fmt == "md":
-        return html.unescape(_MD_UNESCAPE.sub(r"\1", document))
+        return html.unescape(_MD_UNESCAPE.sub(r"\1", document)).replace(_WORD_JOINER, "")
     if fmt == "json":
         return "\n".join(_strings(json.loads(document)))
     return document
@@ -195,13 +255,15 @@ def check_templates(templates: Path) -> list[Problem]:
     """Each template compiles, and its own words carry no decision language."""
     import jinja2
 
+    from screening.adapters.sandbox import MAX_TEMPLATE_BYTES
+
     problems: list[Problem] = []
     for fmt, name in TEMPLATES.items():
         path = templates / name
         try:
-            source = path.read_text(encoding="utf-8")
-        except OSError:
-            problems.append(Problem(str(path), "cannot be read"))
+            source = reading.read_text(path, MAX_TEMPLATE_BYTES)
+        except reading.FileProblem as exc:
+            problems.append(exc.problem)
             continue
         try:
             environment(templates, fmt).parse(source, name, str(path))

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from screening.adapters.prompts import Prompter
 from screening.core.conditions import AnswerValue
-from screening.core.errors import InputEnded, InterviewStopped
+from screening.core.errors import InputEnded, InputRefused, InterviewStopped
 from screening.core.interview import Interview, Prompt, opening_text
 
 FINISH = "__finish__"
@@ -35,7 +35,11 @@ class TerminalInterview:
         """Ask until every applicable question has been put, review, and return the answers."""
         if opening:
             self.prompter.show(fit(opening_text(self.interview.defs)))
-            if not self._guard(lambda: self.prompter.confirm(self.say("ready"), default=True)):
+            ready = self._guard(
+                lambda: self.prompter.confirm(self.say("ready"), default=True),
+                "the opening question",
+            )
+            if not ready:
                 raise InterviewStopped("not started")
         while True:
             self._ask_remaining()
@@ -51,7 +55,10 @@ class TerminalInterview:
         if prompt.help:
             self.prompter.show(fit(prompt.help), dim=True)
         while True:
-            raw = self._guard(lambda: ask(self.prompter, prompt, self.interview.check))
+            raw = self._guard(
+                lambda: ask(self.prompter, prompt, self.interview.check),
+                f"question {prompt.question_id}",
+            )
             problem = apply(prompt.question_id, raw)
             if problem is None:
                 break
@@ -70,16 +77,18 @@ class TerminalInterview:
             )
         self.prompter.show("\n" + self.say("check_answers"))
         picked = self._guard(
-            lambda: self.prompter.select(self.say("pick_to_change"), rows, default=FINISH)
+            lambda: self.prompter.select(self.say("pick_to_change"), rows, default=FINISH),
+            "the review",
         )
         if picked != FINISH:
             self._ask(self.interview.prompt(picked), self.interview.change)
             return False
         finish = self.say("finish_staff" if self.interview.mode == "staff" else "finish_patient")
-        return bool(self._guard(lambda: self.prompter.confirm(finish, default=True)))
+        return bool(self._guard(lambda: self.prompter.confirm(finish, default=True), "the review"))
 
-    def _guard(self, ask: Callable[[], T]) -> T:
-        """Run one prompt; Ctrl-C asks whether to stop, end of input stops."""
+    def _guard(self, ask: Callable[[], T], where: str) -> T:
+        """Run one prompt; Ctrl-C asks whether to stop, end of input stops, and a refused
+        line of a script stops naming ``where`` it was."""
         while True:
             try:
                 return ask()
@@ -88,6 +97,8 @@ class TerminalInterview:
                     raise InterviewStopped("stopped") from None
             except EOFError:
                 raise InputEnded("input ended") from None
+            except InputRefused as refused:
+                raise InputRefused(f"{where}, {refused.message}") from None
 
     def _stop_wanted(self) -> bool:
         try:

@@ -31,14 +31,21 @@ def check_definitions(rules_dir: Path, templates_dir: Path) -> str:
     )
 
 
-def list_questions(rules_dir: Path) -> str:
+def list_questions(rules_dir: Path, cache_dir: Path | None) -> str:
     """Each question's id and facts, then its choice ids and wording."""
     from screening.adapters.definition_files import load_definitions
 
-    qn = load_definitions(rules_dir).questionnaire
+    qn = load_definitions(rules_dir, cache_dir).questionnaire
     lines = []
     for q in qn.questions:
         lines.append(f"{q.id:<22} {', '.join(q.facts())}")
         if q.lists_choices:
             lines += [f"    {c.id:<28} {c.text}" for c in qn.choices_of(q)]
     return "\n".join(lines)
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write the JSON Schemas of questionnaire.yaml and rules.yaml into ``folder``."""
+    from screening.adapters.json_schemas import write_schemas as write
+
+    return write(folder)

@@ -14,8 +14,9 @@ from screening.adapters.store import Store
 from screening.core.answers import validate_answers
 from screening.core.conditions import AnswerValue
 from screening.core.models import Definitions
-from screening.core.records import Record, record_day
-from screening.core.summary import RecordInfo, summarise, summary_data
+from screening.core.records import COMPLETE, Record, local_time, record_day
+from screening.core.rules import run_rules
+from screening.core.summary import RecordInfo, build_summary, summarise, summary_data
 
 
 def make_summary(
@@ -30,16 +31,23 @@ def make_summary(
     return render(summarise(defs, answers, today, record), fmt, templates)
 
 
-def record_info(record: Record) -> RecordInfo:
-    """What the page says about a stored record: id, who filled it in, status, local time."""
-    local = dt.datetime.fromisoformat(record.updated).astimezone()
-    offset = local.strftime("%z")
+def record_info(record: Record, defs: Definitions) -> RecordInfo:
+    """What the page says about a stored record: id, who filled it in, status, local time,
+    and how far its interview got."""
+    # In patient mode only the patient's questions count, unless staff answered some of theirs.
+    qn = defs.questionnaire
+    staff = record.mode == "staff" or any(
+        (q := qn.get(qid)) is not None and q.audience == "staff" for qid in record.answers
+    )
     return RecordInfo(
         definitions=record.definitions_hash[:12],
         id=record.id,
         mode=record.mode,
-        status=record.status,
-        completed=f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})",
+        status=record.status if record.status == COMPLETE else "in_progress",
+        completed=local_time(record.updated),
+        asked=record.asked,
+        amended=local_time(record.amended) if record.amended else "",
+        audience="staff" if staff else "everyone",
         language=record.language,
     )
 
@@ -69,7 +77,10 @@ def stored_definitions(
     """The definitions and templates a record was answered against."""
     snapshot = store.snapshot(key)
     # Records from schema 1 kept no templates: they print with today's.
-    return definitions_from_snapshot(snapshot), snapshot.templates or fallback_templates
+    from screening.adapters import locations
+
+    defs = definitions_from_snapshot(snapshot, locations.cache_dir())
+    return defs, snapshot.templates or fallback_templates
 
 
 @dataclass
@@ -91,13 +102,20 @@ class Reprinter:
 
     def summary(self, record: Record, fmt: Format) -> str:
         """The summary as it read when the record was last saved: same definitions,
-        templates and date."""
+        templates and date; an unfinished one says so at the top, an amended one says when."""
         defs, templates, answers = self.answers(record)
-        return make_summary(defs, answers, fmt, templates, record_day(record), record_info(record))
+        return make_summary(
+            defs, answers, fmt, templates, record_day(record), record_info(record, defs)
+        )
 
     def export(self, record: Record) -> dict[str, Any]:
         defs, _, answers = self.answers(record)
-        data = summary_data(summarise(defs, answers, record_day(record), record_info(record)))
+        # Data, not a document: no template runs, so no guarded twin is needed.
+        day = record_day(record)
+        view = build_summary(
+            defs, answers, run_rules(defs, answers), day, record_info(record, defs)
+        )
+        data = summary_data(view)
         return {
             "id": record.id,
             "created": record.created,
@@ -110,7 +128,7 @@ class Reprinter:
             "points": data["points"],
             "next_step": data["next_step"],
             "disclaimer": data["disclaimer"],
-        }
+        } | ({"amended": record.amended} if record.amended else {})
 
 
 def reprint(store: Store, record_id: str, fmt: Format, fallback_templates: Path) -> str:

@@ -111,9 +111,8 @@ def _check_choice_source(
 ) -> Iterator[Finding]:
     if q.inline_choices is not None:
         yield from _check_choices(q.inline_choices, (*at, "choices"), q.id)
-    also = getattr(q, "choices_also", None)
-    if also:
-        yield from _check_choices(also, (*at, "choices_also"), q.id)
+    if q.extra_choices:
+        yield from _check_choices(q.extra_choices, (*at, "choices_also"), q.id)
     if q.choice_list_name is not None and q.choice_list_name not in qn.choice_lists:
         yield Finding(
             "questionnaire",

@@ -39,23 +39,42 @@ MULTI_OPS: tuple[Operator, ...] = ("includes_any", "includes_all", "includes_non
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Schemas are built on first validation: a start from the cache never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Compare(_Strict):
     """One question compared with one value."""
 
-    question: str
-    answered: bool | None = None
-    equals: Scalar | None = None
-    one_of: list[Scalar] | None = None
-    at_least: float | dt.date | None = None
-    at_most: float | dt.date | None = None
-    above: float | dt.date | None = None
-    below: float | dt.date | None = None
-    includes_any: list[str] | None = None
-    includes_all: list[str] | None = None
-    includes_none: list[str] | None = None
+    question: str = Field(description="The id of the question whose answer is compared.")
+    answered: bool | None = Field(
+        default=None, description="true: the question has an answer; false: it has none."
+    )
+    equals: Scalar | None = Field(
+        default=None, description="The answer is exactly this: a choice id, number or date."
+    )
+    one_of: list[Scalar] | None = Field(default=None, description="The answer is one of these.")
+    at_least: float | dt.date | None = Field(
+        default=None, description="The answer is this number or date, or more."
+    )
+    at_most: float | dt.date | None = Field(
+        default=None, description="The answer is this number or date, or less."
+    )
+    above: float | dt.date | None = Field(
+        default=None, description="The answer is more than this number or date."
+    )
+    below: float | dt.date | None = Field(
+        default=None, description="The answer is less than this number or date."
+    )
+    includes_any: list[str] | None = Field(
+        default=None, description="Multiple choice: at least one of these was picked."
+    )
+    includes_all: list[str] | None = Field(
+        default=None, description="Multiple choice: every one of these was picked."
+    )
+    includes_none: list[str] | None = Field(
+        default=None, description="Multiple choice: answered, and none of these was picked."
+    )
 
     @model_validator(mode="after")
     def _one_operator(self) -> Compare:
@@ -77,15 +96,27 @@ class Compare(_Strict):
 
 
 class AllOf(_Strict):
-    all_: list[Condition] = Field(alias="all", min_length=1)
+    """Holds when every condition listed holds."""
+
+    all_: list[Condition] = Field(
+        alias="all", min_length=1, description="Holds when every condition listed holds."
+    )
 
 
 class AnyOf(_Strict):
-    any_: list[Condition] = Field(alias="any", min_length=1)
+    """Holds when at least one condition listed holds."""
+
+    any_: list[Condition] = Field(
+        alias="any", min_length=1, description="Holds when at least one condition listed holds."
+    )
 
 
 class NotOf(_Strict):
-    not_: Condition = Field(alias="not")
+    """Holds when the condition does not, also when its question is unanswered."""
+
+    not_: Condition = Field(
+        alias="not", description="Holds when this condition does not (also when unanswered)."
+    )
 
 
 def _kind(value: Any) -> str | None:
@@ -111,10 +142,6 @@ Condition = Annotated[
         custom_error_message="a condition is a mapping with all, any, not, or a question",
     ),
 ]
-
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NotOf.model_rebuild()
 
 
 def is_answered(value: AnswerValue | None) -> bool:

@@ -11,6 +11,7 @@ EXIT_INPUT_ENDED = 3
 EXIT_INTERNAL = 70
 EXIT_TRY_AGAIN = 75
 EXIT_STOPPED = 130
+EXIT_BROKEN_PIPE = 141  # as a shell reports a tool whose reader went away (128 + SIGPIPE)
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,43 @@ class StoreBusy(ScreeningError):
     exit_code = EXIT_TRY_AGAIN
 
 
+class RecordOpenElsewhere(BadInputError):
+    """Another desk has the record open (exit 2): finish or stop it there first."""
+
+
+class RecordTaken(BadInputError):
+    """This desk lost the record to another one; nothing more was saved (exit 2)."""
+
+
+class RecordDeleted(BadInputError):
+    """The record was deleted while it was open; nothing more was saved (exit 2)."""
+
+
+class WipePending(ScreeningError):
+    """Records were deleted, but a reader kept their old copy in the store's log (exit 75);
+    the next time the store is opened clears it."""
+
+    exit_code = EXIT_TRY_AGAIN
+
+
 class InterviewStopped(ScreeningError):
     """The person chose to stop; what they answered is saved (exit 130, as for Ctrl-C)."""
 
     exit_code = EXIT_STOPPED
 
 
+class InputRefused(BadInputError):
+    """A line of scripted input (plain mode from a pipe) was refused: the interview stops
+    there, rather than put every later line under the wrong question; answers are saved."""
+
+
 class InputEnded(ScreeningError):
     """Input ended (Ctrl-D, a closed terminal or pipe) before the end; answers are saved."""
 
     exit_code = EXIT_INPUT_ENDED
+
+
+class MissingDependency(ScreeningError):
+    """A feature needs something that is not installed; the message says what (exit 2)."""
+
+    exit_code = EXIT_BAD_INPUT

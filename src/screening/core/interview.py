@@ -138,13 +138,13 @@ class Interview:
     ) -> tuple[AnswerValue | None, str | None]:
         qn = self.defs.questionnaire
         q = qn[question_id]
-        given: Any = list(raw) if not isinstance(raw, str) else raw
+        given: Any = list(raw) if not isinstance(raw, str) else raw.strip()
         if given in ("", [], SKIP):
             if not q.required:
                 return None, None
             return None, self.say("pick_at_least_one" if q.widget == "many" else "needs_answer")
         if q.widget == "typed":
-            given, problem = q.parse_typed(given)
+            given, problem = q.read_typed(given)
             if problem:
                 return None, problem
         return accept(qn, q, given, self.answers, self.today)

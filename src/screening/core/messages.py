@@ -38,6 +38,7 @@ Your answers will go to the doctor or nurse before your visit.""",
     "skip_many": "To skip, pick none and press Enter.",
     # --- How to type an answer (core/questions.py) ---
     "enter_text": "Enter text.",
+    "unreadable": "Some characters could not be read. Please use letters and numbers.",
     "text_too_long": "Keep it to {max} characters or fewer.",
     "enter_number": "Enter {number}.",
     "type_number": "Type {number}.",
@@ -98,13 +99,24 @@ Your answers will go to the doctor or nurse before your visit.""",
     "type_numbers": "Type the numbers that fit, with commas between them (like 1, 3). "
     "Press Enter alone for none:",
     "numbers_from_1": "Use numbers from 1 to {n}, like 1, 3.",
+    "picked_line": "Picked: {items}",
+    "nothing": "none",
+    "line_too_long": "That line is longer than {n} characters.",
     # --- Starting, stopping and going on (app/interview.py) ---
     "not_a_terminal": "Standard input is not a terminal: the questions come one line at a time.",
-    "continuing": "Continuing where the interview stopped. {n} answers kept.",
+    "continuing_patient": "Continuing record {id} in patient mode where the interview stopped. "
+    "{n} answers kept.",
+    "continuing_staff": "Continuing record {id}{names} in staff mode where the interview "
+    "stopped. {n} answers kept.",
+    "changing": "Changing record {id}{names}. Every change is kept in its history "
+    "(screening records history {id}).",
     "reference": "Reference: {id}",
     "stopped_unsaved": "Stopped before the first answer; nothing was saved.",
-    "stopped_saved": "Stopped. The answers so far are saved as record {id}\n"
+    # Why an interview stopped, then what was kept and how to go on.
+    "why_stopped": "Stopped",
+    "why_ended": "Input ended",
+    "why_refused": "The interview stopped there",
+    "saved_resume": "{why}. The answers so far are saved as record {id}\n"
     "To continue: screening interview --resume {id}",
-    "ended_saved": "Input ended. The answers so far are saved as record {id}\n"
-    "To continue: screening interview --resume {id}",
+    "saved_changes": "{why}. Every change so far is saved in record {id}.",
 }

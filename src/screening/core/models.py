@@ -19,42 +19,60 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Schemas are built on first validation: a start from the cache never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ReviewItem(_Strict):
     """An answer the clinician should see first, when it was given."""
 
-    question: Id
-    # Only these choices count (and only they are shown); default: every choice but those
-    # listed in `except`.
-    choices: list[Id] | None = None
-    except_: list[Id] = Field(default=[], alias="except")
+    question: Id = Field(description="The question whose answer is shown first.")
+    choices: list[Id] | None = Field(
+        default=None, description="Only these choices count, and only they are shown."
+    )
+    except_: list[Id] = Field(
+        default=[], alias="except", description="Every choice counts but these."
+    )
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Schemas are built on first validation: a start from the cache never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Combined(_Strict):
     """Answers shown as one row: blood pressure as 150/95 mmHg."""
 
-    id: Id
-    label: Text
-    questions: list[Id] = Field(min_length=2)
-    separator: str = "/"
-    unit: Text | None = None
+    id: Id = Field(description="Stable id of the combined row.")
+    label: Text = Field(description="The row's name on the summary.")
+    questions: list[Id] = Field(min_length=2, description="The questions shown together.")
+    separator: str = Field(default="/", description="What stands between the answers.")
+    unit: Text | None = Field(default=None, description="The unit after the answers.")
 
 
 class Questionnaire(_Strict):
-    title: Text
-    # Shown on the opening and closing screens; a clinic outside the US sets its own.
-    crisis_line: Text | None = None
-    # The section whose answers head the page (name, clinic id, date of birth).
-    header_section: Text | None = None
-    review_first: list[ReviewItem] = []
-    combine: list[Combined] = []
+    """questionnaire.yaml: the questions, in the order they are asked."""
+
+    title: Text = Field(description="The questionnaire's name, shown at the top of the summary.")
+    crisis_line: Text | None = Field(
+        default=None,
+        description="Shown on the patient's opening and closing screens; a clinic outside "
+        "the US sets its own.",
+    )
+    header_section: Text | None = Field(
+        default=None, description="The section whose answers head the page (name, clinic id)."
+    )
+    review_first: list[ReviewItem] = Field(
+        default=[], description="Answers the clinician sees first, when they were given."
+    )
+    combine: list[Combined] = Field(
+        default=[], description="Answers shown as one row, such as blood pressure."
+    )
     # Lists of choices that several questions share, by name (XLSForm's list_name).
-    choice_lists: dict[Id, list[Choice]] = {}
-    questions: list[Question] = Field(min_length=1)
+    choice_lists: dict[Id, list[Choice]] = Field(
+        default={}, description="Choice lists several questions share; a question names one."
+    )
+    questions: list[Question] = Field(
+        min_length=1, description="The questions, in the order they are asked."
+    )
     # The language the person reads: set on the copy a translation makes.
     _say: Catalog = PrivateAttr(default=ENGLISH)
 
@@ -99,13 +117,17 @@ class Questionnaire(_Strict):
 
 
 class Source(_Strict):
-    id: Id
-    title: Text
-    publisher: Text
-    year: int | None = Field(default=None, ge=1900, le=2100)
-    url: Text | None = None
+    """A document rules and criteria cite, defined once."""
+
+    id: Id = Field(description="Stable id that rules and criteria cite.")
+    title: Text = Field(description="The document's title.")
+    publisher: Text = Field(description="Who published it (authors and journal, or the site).")
+    year: int | None = Field(default=None, ge=1900, le=2100, description="Year published.")
+    url: Text | None = Field(default=None, description="Where to read it (a DOI link is best).")
     # The clinic articles carry no date or address in the copies we hold: say so, do not invent.
-    undated: bool = False
+    undated: bool = Field(
+        default=False, description="true when the copy has no date or address: never invent one."
+    )
 
     @model_validator(mode="after")
     def _dated(self) -> Source:
@@ -122,32 +144,43 @@ class Source(_Strict):
 
 
 class Criterion(_Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^C[0-9]+$")]
-    summary: Text
-    sources: list[Id] = Field(min_length=1)
+    """A point the reference documents name, in our own words."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^C[0-9]+$")] = Field(
+        description="C and a number, like C1."
+    )
+    summary: Text = Field(description="What the documents say, in our own words.")
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources it comes from.")
 
 
 class Category(_Strict):
-    id: Id
-    title: Text
+    """A heading that points are grouped under on the summary."""
+
+    id: Id = Field(description="Stable id that rules name.")
+    title: Text = Field(description="The heading on the summary.")
 
 
 class EvidenceNote(_Strict):
     """A statement printed the same on every summary, with its sources."""
 
-    text: Text
-    sources: list[Id] = Field(min_length=1)
+    text: Text = Field(description="What the sources say, in our own words.")
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources it cites.")
 
 
 class Rule(_Strict):
-    id: Id
-    category: Id
-    when: Condition
-    # Marks the answers it looks at, where they are shown first ("BP 150/95 mmHg (high)").
-    flag: Literal["high", "low"] | None = None
+    """Picks out one point for the specialist when its condition holds. Never a decision."""
+
+    id: Id = Field(description="Stable id of the rule.")
+    category: Id = Field(description="The category its point is shown under.")
+    when: Condition = Field(description="The condition on the answers that picks the point out.")
+    flag: Literal["high", "low"] | None = Field(
+        default=None,
+        description="Marks the answers it looks at as high or low where the page shows them "
+        "first; the threshold is its source's.",
+    )
     note: Text = Field(description="For the clinician; {question_id} quotes an answer.")
-    sources: list[Id] = Field(min_length=1)
-    criteria: list[str] = []
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources the point cites.")
+    criteria: list[str] = Field(default=[], description="Ids of the criteria the rule serves.")
 
     @cached_property
     def quotes(self) -> tuple[str, ...]:
@@ -161,12 +194,21 @@ class Rule(_Strict):
 
 
 class RuleSet(_Strict):
-    sources: list[Source] = Field(min_length=1)
-    criteria: list[Criterion] = []
-    # The evidence box: the same on every summary, so nothing in it is about the patient.
-    evidence: list[EvidenceNote] = []
-    categories: list[Category] = Field(min_length=1)
-    rules: list[Rule] = []
+    """rules.yaml: sources, criteria, the evidence box, categories and rules."""
+
+    sources: list[Source] = Field(min_length=1, description="The documents cited, each once.")
+    criteria: list[Criterion] = Field(
+        default=[], description="The criteria the documents name, in our own words."
+    )
+    evidence: list[EvidenceNote] = Field(
+        default=[], description="Statements printed the same on every summary, with sources."
+    )
+    categories: list[Category] = Field(
+        min_length=1, description="Headings of points, in the order the summary shows them."
+    )
+    rules: list[Rule] = Field(
+        default=[], description="Each picks out one point for the specialist."
+    )
 
     @cached_property
     def citations(self) -> dict[str, str]:

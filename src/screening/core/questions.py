@@ -9,7 +9,6 @@ catalog (``say``): English, or the language the questionnaire was translated int
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from pydantic import (
     PrivateAttr,
     StringConstraints,
     Tag,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -36,7 +36,7 @@ from screening.core.conditions import (
     Compare,
     Condition,
 )
-from screening.core.sanitize import clean_text
+from screening.core.sanitize import clean_text, unreadable
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -44,6 +44,8 @@ Widget = Literal["typed", "one", "many"]
 Result = tuple[AnswerValue | None, str | None]
 # A translation's wording for a path within a question, like ("choices", "sleep"); None: none.
 Words = Callable[[tuple[str, ...]], str | None]
+# Beyond any question's bounds: larger numbers are refused before any arithmetic on them.
+LARGEST = 10**15
 
 
 def _factor(value: Any) -> Any:
@@ -56,7 +58,20 @@ def _factor(value: Any) -> Any:
     return value
 
 
-Factor = Annotated[float, BeforeValidator(_factor), Field(gt=0)]
+# In the file a factor is a number or a fraction written as text; the schema says both.
+Factor = Annotated[
+    float,
+    BeforeValidator(_factor),
+    Field(gt=0),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0},
+                {"type": "string", "pattern": r"^\s*[0-9]+\s*/\s*[0-9]+\s*$"},
+            ]
+        }
+    ),
+]
 
 
 class ChoiceLists(Protocol):
@@ -69,19 +84,24 @@ class ChoiceLists(Protocol):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Schemas are built on first validation: a start from the cache never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Choice(_Strict):
-    id: Id
+    id: Id = Field(description="Stable id of the choice: records, rules and exports use it.")
     text: Text = Field(description="What the person reads.")
     label: Text | None = Field(
         default=None, description="The clinician's name for it (default: the text)."
     )
     # Chosen alone: "prefer not to say" or "not sure" cannot stand beside another choice.
-    exclusive: bool = False
-    # Kept so that stored records and answers files still read; never offered again.
-    retired: bool = False
+    exclusive: bool = Field(
+        default=False, description="Chosen alone: it cannot be picked with another choice."
+    )
+    retired: bool = Field(
+        default=False,
+        description="Kept so stored records and answers files still read; never offered again.",
+    )
 
     @property
     def clinician_label(self) -> str:
@@ -108,16 +128,26 @@ class AnswerContext:
 class QuestionBase(_Strict):
     """Fields every kind of question has."""
 
-    id: Id
+    id: Id = Field(
+        description="Stable id of the question (a-z, 0-9, _): records and exports use it."
+    )
     label: Text = Field(description="The clinician's short name for the question.")
     text: Text = Field(description="What the person is asked, in plain language.")
-    help: Text | None = None
-    section: Text = "Other"
-    audience: Literal["everyone", "staff"] = "everyone"
-    required: bool = False
+    help: Text | None = Field(default=None, description="A hint shown with the question.")
+    section: Text = Field(
+        default="Other", description="The heading the answer is shown under on the summary."
+    )
+    audience: Literal["everyone", "staff"] = Field(
+        default="everyone", description="staff: asked only when intake staff run the interview."
+    )
+    required: bool = Field(default=False, description="The question cannot be skipped.")
     invalid: Text | None = Field(default=None, description="Message shown when refused.")
-    when: Condition | None = None
-    criteria: list[str] = []
+    when: Condition | None = Field(
+        default=None, description="Ask only when this condition on earlier answers holds."
+    )
+    criteria: list[str] = Field(
+        default=[], description="Ids of the criteria in rules.yaml (C1...) the question serves."
+    )
 
     widget: ClassVar[Widget] = "typed"
     skip_message: ClassVar[str] = "skip_typed"
@@ -155,6 +185,11 @@ class QuestionBase(_Strict):
         return ()
 
     @property
+    def extra_choices(self) -> list[Choice]:
+        """Choices offered after those picked in ``picks_from`` (choices_also)."""
+        return []
+
+    @property
     def choice_list_name(self) -> str | None:
         """The shared choice list the question names, if any."""
         return None
@@ -163,9 +198,25 @@ class QuestionBase(_Strict):
         """The whole choice list (none, for a question that is not a choice)."""
         return ()
 
+    # How many characters a typed answer may have: longer input is refused unread.
+    typed_limit: ClassVar[int] = 100
+
+    def read_typed(self, typed: str) -> tuple[Any, str | None]:
+        """What a person typed, as the raw value ``accept`` takes, or a message. Input that
+        could not be decoded, or is longer than any answer, is refused before it is parsed."""
+        if unreadable(typed):
+            return None, self.say("unreadable")
+        text = typed.strip()
+        if len(text) > self.typed_limit:
+            return None, self.invalid or self._too_long()
+        return self.parse_typed(text)
+
     def parse_typed(self, typed: str) -> tuple[Any, str | None]:
-        """What a person typed, as the raw value ``accept`` takes, or a message."""
-        return typed.strip(), None
+        """Stripped typed input of a fitting length, as the raw value ``accept`` takes."""
+        return typed, None
+
+    def _too_long(self) -> str:
+        return self.say("text_too_long", max=self.typed_limit)
 
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
         """One line (or paragraph, for free text) for a person to read."""
@@ -253,14 +304,22 @@ class QuestionBase(_Strict):
 
 
 class TextQuestion(QuestionBase):
-    type: Literal["text"]
-    max_length: int = Field(default=2000, ge=1, le=20000)
+    type: Literal["text"] = Field(description="text: words the person types.")
+    max_length: int = Field(
+        default=2000, ge=1, le=20000, description="The most characters accepted."
+    )
 
     typed_by_person: ClassVar[bool] = True
+
+    @property
+    def typed_limit(self) -> int:  # type: ignore[override]
+        return self.max_length
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         if not isinstance(value, str):
             return None, self.invalid or self.say("enter_text")
+        if unreadable(value):
+            return None, self.say("unreadable")
         text = value.strip()
         if len(text) > self.max_length:
             return None, self.invalid or self.say("text_too_long", max=self.max_length)
@@ -271,27 +330,43 @@ class TextQuestion(QuestionBase):
 
 
 # A number (with a decimal point or comma) and a unit word in any alphabet ("2 años"),
-# matched whole against text already stripped.
-_QUANTITY = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*([^\W\d_]*)\.?")
+# matched whole against stripped text of at most typed_limit characters; no two parts of the
+# pattern can take the same characters, so a failing match is linear in the input.
+_QUANTITY = re.compile(r"([0-9]+(?:[.,][0-9]+)?)(?:\s*([^\W\d_]+)\.?)?")
 
 
 class LowerThan(_Strict):
-    question: Id
-    message: Text
+    """The answer must be lower than an earlier one (the bottom blood-pressure number)."""
+
+    question: Id = Field(description="The earlier question.")
+    message: Text = Field(description="Shown when the answer is not lower.")
 
 
 class NumberQuestion(QuestionBase):
-    type: Literal["number"]
-    min: float | None = None
-    max: float | None = None
-    unit: Text | None = None
+    type: Literal["number"] = Field(description="number: any number, like 72.5.")
+    min: float | None = Field(default=None, description="The smallest answer accepted.")
+    max: float | None = Field(default=None, description="The largest answer accepted.")
+    unit: Text | None = Field(
+        default=None, description="The unit the answer is kept and shown in, like mmHg."
+    )
     # Units a person may answer in, with how many stored units each is ("2 years" -> 24
     # months). A factor may be written as a fraction: weeks: 12/52.
-    input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Factor] | None = None
-    # Two answers as a person would type them, shown as a hint: ["8 months", "2 years"].
-    examples: list[Text] = Field(default=[], max_length=3)
-    # The answer must be lower than an earlier one (the bottom blood pressure number).
-    lower_than: LowerThan | None = None
+    input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Factor] | None = (
+        Field(
+            default=None,
+            description="Units a person may answer in, with how many stored units each is "
+            "(weeks: 12/52, months: 1, years: 12).",
+        )
+    )
+    examples: list[Text] = Field(
+        default=[],
+        max_length=3,
+        description="Two answers as a person would type them, shown as a hint: "
+        "[8 months, 2 years].",
+    )
+    lower_than: LowerThan | None = Field(
+        default=None, description="The answer must be lower than this earlier one's."
+    )
 
     whole: ClassVar[bool] = False
 
@@ -325,10 +400,11 @@ class NumberQuestion(QuestionBase):
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         expected = self.invalid or self.say("enter_number", number=self._expected())
+        # The size first: a huge whole number cannot even be turned into a float.
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not math.isfinite(value)
+            or not -LARGEST < value < LARGEST
         ):
             return None, expected
         if self.whole and not float(value).is_integer():
@@ -346,7 +422,7 @@ class NumberQuestion(QuestionBase):
 
     def parse_typed(self, typed: str) -> tuple[Any, str | None]:
         """A number, with a unit where the question lists ``input_units`` ("2 years")."""
-        text = typed.strip()
+        text = typed
         if not text:
             return text, None
         match = _QUANTITY.fullmatch(text)
@@ -355,7 +431,7 @@ class NumberQuestion(QuestionBase):
                 return None, self._say_units("number_and_unit")
             return None, self._number_hint()
         number = float(match.group(1).replace(",", "."))
-        unit = match.group(2).lower()
+        unit = (match.group(2) or "").lower()
         if self.input_units:
             if not unit:
                 return None, self._say_units("add_unit")
@@ -379,6 +455,11 @@ class NumberQuestion(QuestionBase):
 
     def _number_hint(self) -> str:
         return self.invalid or self.say("type_number", number=self._expected())
+
+    def _too_long(self) -> str:
+        if self.input_units:
+            return self._say_units("number_and_unit")
+        return self._number_hint()
 
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
         if not isinstance(value, int | float) or isinstance(value, bool):
@@ -468,7 +549,9 @@ class NumberQuestion(QuestionBase):
 
 
 class IntegerQuestion(NumberQuestion):
-    type: Literal["integer"]  # type: ignore[assignment]
+    type: Literal["integer"] = Field(  # type: ignore[assignment]
+        description="integer: a whole number, like a score from 0 to 10."
+    )
 
     whole: ClassVar[bool] = True
 
@@ -484,11 +567,17 @@ def _day(bound: dt.date | str | None, today: dt.date) -> dt.date | None:
 
 
 class DateQuestion(QuestionBase):
-    type: Literal["date"]
-    earliest: dt.date | Literal["today"] | None = None
-    latest: dt.date | Literal["today"] | None = None
+    type: Literal["date"] = Field(description="date: a day, typed YYYY-MM-DD.")
+    earliest: dt.date | Literal["today"] | None = Field(
+        default=None, description="The earliest day accepted: YYYY-MM-DD or today."
+    )
+    latest: dt.date | Literal["today"] | None = Field(
+        default=None, description="The latest day accepted: YYYY-MM-DD or today."
+    )
     # For a date of birth: the summary also shows the age on the day it is prepared.
-    show_age: bool = False
+    show_age: bool = Field(
+        default=False, description="For a date of birth: the summary also shows the age."
+    )
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         earliest, latest = _day(self.earliest, ctx.today), _day(self.latest, ctx.today)
@@ -546,10 +635,12 @@ _CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.h]([0-5][0-9])")
 class TimeQuestion(QuestionBase):
     """A time of day on the 24-hour clock, stored as HH:MM."""
 
-    type: Literal["time"]
-    # When any of these questions is answered and this one is not, the interview fills in
-    # the time of day (the time vital signs were taken); staff can still change it.
-    stamped_by: list[Id] = []
+    type: Literal["time"] = Field(description="time: a time of day, HH:MM.")
+    # The interview fills in the time of day (the time vital signs were taken) when any of
+    # these is answered and this one is not; staff can still change it.
+    stamped_by: list[Id] = Field(
+        default=[], description="Questions whose answer fills this in with the time of day."
+    )
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         expected = self.invalid or self.say("enter_time")
@@ -579,7 +670,9 @@ class ChoiceQuestion(QuestionBase):
     """Fields of both choice kinds: the choices inline, a named shared list, or those picked
     in an earlier question."""
 
-    choices: list[Choice] | None = None
+    choices: list[Choice] | None = Field(
+        default=None, description="The choices, written in the question."
+    )
     choice_list: Id | None = Field(default=None, description="A list under choice_lists.")
     choices_from: Id | None = Field(
         default=None,
@@ -604,6 +697,10 @@ class ChoiceQuestion(QuestionBase):
     def always_offered(self) -> tuple[str, ...]:
         """Choice ids offered whatever was picked before (choices_also)."""
         return tuple(c.id for c in self.choices_also or ())
+
+    @property
+    def extra_choices(self) -> list[Choice]:
+        return list(self.choices_also or [])
 
     @property
     def picks_from(self) -> str | None:
@@ -675,7 +772,7 @@ class ChoiceQuestion(QuestionBase):
 
 
 class SingleChoiceQuestion(ChoiceQuestion):
-    type: Literal["single"]
+    type: Literal["single"] = Field(description="single: pick one choice.")
 
     widget: ClassVar[Widget] = "one"
     skip_message: ClassVar[str] = "skip_one"
@@ -687,7 +784,7 @@ class SingleChoiceQuestion(ChoiceQuestion):
 
 
 class MultiChoiceQuestion(ChoiceQuestion):
-    type: Literal["multi"]
+    type: Literal["multi"] = Field(description="multi: pick any number of choices.")
 
     widget: ClassVar[Widget] = "many"
     skip_message: ClassVar[str] = "skip_many"

@@ -90,8 +90,11 @@ class RecordInfo:
     definitions: str  # the definitions version (hash prefix)
     id: str | None = None
     mode: str | None = None
-    status: str = "complete"
+    status: str = "complete"  # or "in_progress"
     completed: str | None = None  # local date and time, with its offset
+    asked: tuple[str, ...] = ()  # the questions put, in order (for an unfinished record)
+    amended: str = ""  # when staff last changed the complete record, as people read it
+    audience: str = "staff"  # whose questions the interview asked: "staff" or "everyone"
     language: str = "en"  # the language the patient read the questions in
 
     @property
@@ -120,6 +123,11 @@ class SummaryView:
     answers: Mapping[str, Any]
     typed_text: tuple[str, ...]
     status: str = "complete"
+    # For an unfinished record: "INCOMPLETE: ..." and the questions it never reached.
+    incomplete: str = ""
+    not_reached: tuple[str, ...] = ()
+    not_reached_ids: tuple[str, ...] = ()
+    amended: str = ""  # "Amended <local time>", or ""
     language: str = "en"  # the language the patient answered in
     language_note: str = ""  # the header line that says so, when it is not English
 
@@ -306,7 +314,7 @@ def build_summary(
         )
         if views:
             categories.append(CategoryView(cat.id, cat.title, views))
-    audience = "everyone" if record is not None and record.mode == "patient" else "staff"
+    audience = record.audience if record is not None else "staff"
     evidence = tuple(
         EvidenceView(clean_text(e.text), tuple(sorted(numbers[s] for s in e.sources)))
         for e in rs.evidence
@@ -342,9 +350,41 @@ def build_summary(
             if q.typed_by_person and q.id in page.shown
         ),
         status=record.status if record is not None else "complete",
+        **_progress(defs.questionnaire, answers, record),
         language=record.language if record is not None else "en",
         language_note=record.language_note if record is not None else "",
     )
+
+
+def _progress(
+    qn: Questionnaire, answers: Mapping[str, AnswerValue], record: RecordInfo | None
+) -> dict[str, Any]:
+    """For an unfinished record: the INCOMPLETE line, and the labels and ids of the questions
+    it never reached; for an amended one, when."""
+    found: dict[str, Any] = {}
+    if record is None:
+        return found
+    if record.amended:
+        found["amended"] = f"Amended {record.amended}"
+    if record.status == "complete":
+        return found
+    applicable = applicable_questions(qn, answers, record.audience)
+    asked = set(record.asked)
+    waiting = [q for q in applicable if q.id not in asked]
+    total = len(applicable)
+    if waiting:
+        number = applicable.index(waiting[0]) + 1
+        line = f"INCOMPLETE: the interview stopped at question {number} of {total}."
+    else:
+        line = (
+            f"INCOMPLETE: the interview stopped at question {total} of {total}, "
+            "before the answers were checked."
+        )
+    return found | {
+        "incomplete": line,
+        "not_reached": tuple(q.label for q in waiting),
+        "not_reached_ids": tuple(q.id for q in waiting),
+    }
 
 
 def _cited(
@@ -360,35 +400,44 @@ def _cited(
 
 
 def summary_data(view: SummaryView) -> dict[str, Any]:
-    """The JSON form; its keys are a published interface."""
-    return {
-        "title": view.title,
-        "prepared": view.prepared,
-        "status": view.status,
-        "language": view.language,
-        "header": {r.id: r.shown for r in view.header},
-        "review_first": [
-            {"id": r.id, "label": r.label, "value": r.value, "flag": r.flag}
-            for r in view.review_first
-        ],
-        "next_step": view.next_step,
-        "disclaimer": view.disclaimer,
-        "answers": dict(view.answers),
-        "points": [
-            {
-                "rule": p.rule,
-                "category": c.id,
-                "category_title": c.title,
-                "text": p.text,
-                "source": "; ".join(p.sources),
-                "source_ids": list(p.source_ids),
-                "triggered_by": list(p.triggered_ids),
-            }
-            for c in view.categories
-            for p in c.points
-        ],
-        "evidence": [{"text": e.text, "refs": list(e.refs)} for e in view.evidence],
-    }
+    """The JSON form; its keys are a published interface. ``status`` comes first; then, only
+    for an unfinished record, ``incomplete`` and ``not_reached``; ``amended`` only for an
+    amended one."""
+    unfinished: dict[str, Any] = {}
+    if view.incomplete:
+        unfinished = {"incomplete": view.incomplete, "not_reached": list(view.not_reached_ids)}
+    return (
+        {"status": view.status}
+        | unfinished
+        | {
+            "title": view.title,
+            "prepared": view.prepared,
+            "language": view.language,
+            "header": {r.id: r.shown for r in view.header},
+            "review_first": [
+                {"id": r.id, "label": r.label, "value": r.value, "flag": r.flag}
+                for r in view.review_first
+            ],
+            "next_step": view.next_step,
+            "disclaimer": view.disclaimer,
+            "answers": dict(view.answers),
+            "points": [
+                {
+                    "rule": p.rule,
+                    "category": c.id,
+                    "category_title": c.title,
+                    "text": p.text,
+                    "source": "; ".join(p.sources),
+                    "source_ids": list(p.source_ids),
+                    "triggered_by": list(p.triggered_ids),
+                }
+                for c in view.categories
+                for p in c.points
+            ],
+            "evidence": [{"text": e.text, "refs": list(e.refs)} for e in view.evidence],
+        }
+        | ({"amended": view.amended} if view.amended else {})
+    )
 
 
 def summarise(
@@ -398,10 +447,12 @@ def summarise(
     record: RecordInfo | None = None,
 ) -> SummaryView:
     """Run the rules and build the view, with its guarded twin: everything a summary shows."""
-    view = build_summary(defs, answers, run_rules(defs, answers), today, record)
+    points = run_rules(defs, answers)
+    view = build_summary(defs, answers, points, today, record)
     typed = {q.id for q in defs.questionnaire.questions if q.typed_by_person and q.id in answers}
     if not typed:
         return replace(view, guarded=view)
+    # Typed text can only be tested for being answered, so the same rules fire for the twin.
     masked = {k: TYPED_MARKER if k in typed else v for k, v in answers.items()}
-    guarded = build_summary(defs, masked, run_rules(defs, masked), today, record)
-    return replace(view, guarded=guarded)
+    masked_points = [replace(p, quoted={k: masked.get(k) for k in p.quoted}) for p in points]
+    return replace(view, guarded=build_summary(defs, masked, masked_points, today, record))
