@@ -199,6 +199,13 @@ def test_a_spanish_record_keeps_its_language(
         for x in cli("records", "export", "--all", "--store", str(db)).out.splitlines()
     ]
     assert exported["language"] == "es"
+    fhir = cli("records", "export", record["id"], "--format", "fhir", "--store", str(db)).out
+    [response] = [
+        e["resource"]
+        for e in json.loads(fhir)["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    assert response["language"] == "es"
 
 
 def test_reprint_after_the_rules_changed(
