@@ -260,6 +260,58 @@ systolic_bp: 150
 diastolic_bp: 95
 """
 
+# KINDS_QUESTIONNAIRE in Spanish (rules/i18n/es.yaml beside it). Each en: is the short hash of
+# the English it translates: the translation tests change one side and expect the check to
+# see it. One entry per line, so a test can name the line.
+KINDS_SPANISH = """\
+units:
+  months: {one: mes, many: meses}
+  weeks: {one: semana, many: semanas}
+  years: {one: año, many: años}
+  out of 10: de 10
+  mmHg: mmHg
+choice_lists:
+  yes_no_not_sure:
+    "yes": {en: "85a39ab3", es: Sí}
+    "no": {en: "1ea442a1", es: "No"}
+    not_sure: {en: "dca5fa43", es: No sé}
+questions:
+  patient_name:
+    text: {en: "3ee4bac9", es: Nombre completo del paciente}
+  patient_id:
+    text: {en: "add005b1", es: Número de la clínica}
+  date_of_birth:
+    text: {en: "eb4c4e23", es: Fecha de nacimiento}
+  pain_location:
+    text: {en: "c49e607e", es: ¿Dónde le duele?}
+  pain_duration_months:
+    text: {en: "9611269b", es: ¿Hace cuánto tiempo que tiene dolor?}
+  pain_intensity:
+    text: {en: "c1fb264d", es: ¿Qué tan fuerte es el dolor?}
+    invalid: {en: "f0497cd4", es: Escriba un número entero del 0 al 10.}
+  conditions:
+    text: {en: "6eb02640", es: ¿Cuáles de estos tiene?}
+    choices:
+      crps: {en: "1dbd6c36", es: Síndrome de dolor regional complejo}
+      migraine: {en: "d6c8001c", es: Migraña}
+      not_sure: {en: "dca5fa43", es: No sé}
+  prior_treatments:
+    text: {en: "d1ddd3a8", es: ¿Cuáles ha probado?}
+    choices:
+      nsaids: {en: "7d2b8296", es: Pastillas para la inflamación}
+      opioids: {en: "5e7d92bd", es: Medicina opioide}
+  not_enough_relief:
+    text: {en: "5b87fec4", es: ¿Cuáles no le ayudaron lo suficiente?}
+  opioids_now:
+    text: {en: "11423107", es: ¿Toma ahora medicina opioide?}
+  notes:
+    text: {en: "554e6ec0", es: ¿Algo más?}
+  systolic_bp:
+    text: {en: "9348b604", es: Presión arterial sistólica}
+  diastolic_bp:
+    text: {en: "be80250d", es: Presión arterial diastólica}
+"""
+
 SMALL_TEMPLATES = {
     "summary.txt.j2": """\
         {{ s.title }}, prepared {{ s.prepared }}
@@ -453,6 +505,28 @@ def kinds_dir(write_defs: WriteDefs) -> Path:
 @pytest.fixture
 def kinds(kinds_dir: Path) -> Definitions:
     return load_definitions(kinds_dir)
+
+
+@pytest.fixture
+def kinds_es_dir(kinds_dir: Path) -> Path:
+    """KINDS_* with their Spanish translation beside them."""
+    (kinds_dir / "i18n").mkdir()
+    (kinds_dir / "i18n" / "es.yaml").write_text(KINDS_SPANISH)
+    return kinds_dir
+
+
+@pytest.fixture
+def kinds_es(kinds: Definitions, kinds_es_dir: Path) -> Definitions:
+    """KINDS_* as a Spanish-speaking patient reads them."""
+    from screening.adapters.translations import in_language
+
+    return in_language(kinds, kinds_es_dir, "es")
+
+
+@pytest.fixture
+def kinds_es_args(kinds_es_dir: Path, write_templates: WriteTemplates) -> list[str]:
+    """The options that point a command at KINDS_*, their Spanish, and SMALL_TEMPLATES."""
+    return ["--rules", str(kinds_es_dir), "--templates", str(write_templates())]
 
 
 @pytest.fixture

@@ -101,3 +101,88 @@ def test_template_with_verdict_is_refused_at_check_and_at_render(
     assert "not written" in err.value.lines()[0]
     for other in set(TEMPLATES) - {fmt}:
         assert guard.NEXT_STEP in render(view, other, folder)
+
+
+# --- Spanish: the patient's screens in Spanish are held to a Spanish list as well -----------
+
+SPANISH_DECISIONS = [
+    "Usted es elegible.",
+    "No es elegible por ahora",
+    "inelegible",
+    "Es un buen candidato",
+    "una candidata",
+    "apto para la terapia",
+    "no apta",
+    "idóneo",
+    "una paciente idónea",
+    "idoneidad",
+    "Le recomendamos infusiones",
+    "recomendado",
+    "se la recomienda",
+    "adecuado para usted",
+    "apropiada para ketamina",
+    "Debería empezar hoy",
+    "debería recibir infusiones",
+    "no debería recibir",
+    "se beneficiará",
+    "se beneficiaría mucho",
+    "podría beneficiarse",
+    "diagnóstico de SDRC",
+    "le diagnosticaron",
+    "contraindicado",
+    "cumple los criterios",
+    "califica para el tratamiento",
+    "la mejor opción",
+    "excluido",
+    "queda descartado",
+]
+SPANISH_TRICKS = [
+    "\u0435legible",  # a Cyrillic e
+    "e-l-e-g-i-b-l-e",
+    "c a n d i d a t o",
+    "ido\u0301neo",  # the accent as a combining mark
+    "idoneo",  # the accent left off
+    "ÍDÓNEO",
+    "\uff21\uff30\uff34\uff2f",  # full-width APTO
+    "<b>E</b>legible",
+    "**apto**",
+    "reco\u200bmendado",  # a zero-width space
+    "diagno\u0301stico",
+]
+SPANISH_PLAIN = [
+    "Hable con un especialista.",
+    "¿Dónde siente el dolor?",
+    "Muchas personas con dolor crónico también tienen uno de estos.",
+    "Pastillas opioides para el dolor, como morfina",
+    "Fisioterapia o ejercicio",
+    "los beneficios de la terapia",
+    "Adaptar la dosis",
+    "Debe saber que puede parar.",
+    "Marque todos los que correspondan.",
+]
+
+
+@pytest.mark.parametrize("text", SPANISH_DECISIONS + SPANISH_TRICKS)
+def test_spanish_decision_language_is_found(text: str) -> None:
+    assert guard.find_decision_language(text, language="es"), text
+
+
+@pytest.mark.parametrize("text", SPANISH_PLAIN)
+def test_plain_spanish_passes(text: str) -> None:
+    assert guard.find_decision_language(text, language="es") == []
+
+
+def test_spanish_is_also_held_to_the_english_list() -> None:
+    hits = guard.find_decision_language("Usted es eligible y un buen candidato", language="es")
+    assert [h.words for h in hits] == ["eligible", "candidato"]
+
+
+def test_a_fixed_spanish_passage_may_say_diagnostico_and_nothing_hides_behind_it() -> None:
+    fixed = "Este formulario no es un diagnóstico."
+    assert guard.find_decision_language(fixed, allowed=(fixed,), language="es") == []
+    # Accents folded on both sides: the same passage typed without them is the same passage.
+    assert not guard.find_decision_language(
+        "Este formulario no es un diagnostico.", allowed=(fixed,), language="es"
+    )
+    hits = guard.find_decision_language(f"{fixed} Es elegible.", allowed=(fixed,), language="es")
+    assert [h.words for h in hits] == ["elegible"]

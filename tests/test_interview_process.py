@@ -218,3 +218,96 @@ def test_staff_ask_for_a_file_at_the_end(
     assert stat.S_IMODE(wanted.stat().st_mode) == 0o600
     written = wanted.read_text()
     assert written.startswith("# Test clinic questionnaire") and "Alex Example" in written
+
+
+# --- In Spanish ---------------------------------------------------------------------------
+
+
+def test_spanish_patient_in_a_terminal(
+    tmp_path: Path, env: dict[str, str], kinds_es_args: list[str]
+) -> None:
+    out = tmp_path / "out"
+    child = spawn(
+        ["--mode", "patient", "--lang", "es", "--output-dir", str(out), *kinds_es_args], env
+    )
+    child.expect_exact("Sobre este formulario")
+    answer(child, "¿Quiere empezar?", "s")
+    answer(child, "Pregunta 1 de 7", "")
+    answer(child, "¿Dónde le duele?", "la rodilla izquierda\r")
+    answer(child, "¿Hace cuánto tiempo que tiene dolor?  (como 8 meses o 2 años)", "3 dias\r")
+    child.expect_exact("Use semanas, meses o años, como '8 meses' o '2 años'.")
+    child.send("\b" * 6 + "dos años\r")
+    child.expect_exact("cifras")  # "Escriba un número en cifras y ...", redrawn in place
+    child.send("\b" * 8 + "1,5 años\r")
+    answer(child, "¿Qué tan fuerte es el dolor?  (del 0 al 10)", "6\r")
+    answer(child, "(Espacio para marcar, Enter al terminar)", " \r")
+    child.expect_exact("¿Cuáles de estos tiene? Síndrome de dolor regional complejo")
+    for _ in range(3):  # treatments, opioids now, notes: skipped
+        answer(child, "Pregunta", "\r")
+    answer(child, "Elija una respuesta para cambiarla, o termine:", "\r")
+    answer(child, "¿Terminar y enviar sus respuestas?", "s")
+    child.expect_exact("Gracias. Ya terminó el formulario.")
+    child.expect_exact("Número de referencia: ")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    shown = child.before or ""
+    assert "Question" not in shown and "Reference" not in shown
+    text = next(out.glob("*.txt")).read_text()
+    assert "  Where: la rodilla izquierda\n" in text and "  How long: 18 months\n" in text
+    with Store.open(tmp_path / "data" / "screening.db") as store:
+        [record] = store.records()
+    assert (record.language, record.answers["pain_duration_months"]) == ("es", 18)
+
+
+def test_the_patients_opening_screen_offers_spanish(
+    tmp_path: Path, env: dict[str, str], kinds_es_args: list[str]
+) -> None:
+    child = spawn(["--mode", "patient", *kinds_es_args], env)
+    child.expect_exact("English / Español")
+    child.send("\x1b[B\r")  # down to Español
+    child.expect_exact("Sobre este formulario")
+    answer(child, "¿Quiere empezar?", "s")
+    answer(child, "¿Dónde le duele?", "rodilla\r")
+    child.expect_exact("¿Hace cuánto tiempo que tiene dolor?")
+    child.sendcontrol("c")
+    answer(child, "¿Parar ahora? Las respuestas que ya dio quedan guardadas.", "s")
+    child.expect_exact("Se paró. Las respuestas que ya dio quedan guardadas en el registro")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    with Store.open(tmp_path / "data" / "screening.db") as store:
+        [record] = store.records()
+    assert (record.language, record.answers) == ("es", {"pain_location": "rodilla"})
+
+
+def test_spanish_from_a_pipe_stops_in_spanish_and_resumes_in_spanish(
+    tmp_path: Path, env: dict[str, str], kinds_es_args: list[str]
+) -> None:
+    done = pipe(
+        ["--mode", "patient", *kinds_es_args], "s\nla espalda\n", {**env, "SCREENING_LANG": "es"}
+    )
+    assert done.returncode == 3
+    assert "La entrada no es una terminal" in done.stderr
+    assert "La entrada se terminó. Las respuestas que ya dio quedan guardadas en el registro" in (
+        done.stderr
+    )
+    assert "Pregunta 1 de 7" in done.stdout and "la espalda" not in done.stderr
+    with Store.open(tmp_path / "data" / "screening.db") as store:
+        [record] = store.records()
+    assert record.language == "es"
+    # Resumed without --lang, in a shell set to English: it goes on in the record's language.
+    typed = "\n".join(["2 años", *[""] * 5, "1", "s", ""])
+    done = pipe(
+        ["--resume", record.id, "--output-dir", str(tmp_path / "out"), *kinds_es_args],
+        typed,
+        env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"Seguimos con el registro {record.id}, donde se quedó. Respuestas guardadas: 1."
+        in done.stdout
+    )
+    assert "Pregunta 2 de 7" in done.stdout and "Gracias." in done.stdout
+    with Store.open(tmp_path / "data" / "screening.db") as store:
+        assert store.get(record.id).language == "es"

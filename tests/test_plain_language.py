@@ -9,16 +9,16 @@ import pytest
 import textstat
 
 from screening.core import guard
-from screening.core.interview import OPENING, THANKS
+from screening.core.messages import EN
 
 MAX_GRADE = 8.0
 
 
-@pytest.mark.parametrize("screen", [OPENING, THANKS], ids=["opening", "thanks"])
+@pytest.mark.parametrize("screen", [EN["opening"], EN["thanks"]], ids=["opening", "thanks"])
 def test_interview_screens_read_plainly(screen: str) -> None:
     assert textstat.flesch_kincaid_grade(screen) <= MAX_GRADE
 
 
-@pytest.mark.parametrize("screen", [OPENING, THANKS], ids=["opening", "thanks"])
+@pytest.mark.parametrize("screen", [EN["opening"], EN["thanks"]], ids=["opening", "thanks"])
 def test_interview_screens_carry_no_decision_language(screen: str) -> None:
     assert guard.find_decision_language(screen) == []

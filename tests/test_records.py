@@ -178,6 +178,36 @@ def test_reprint_and_export(
     assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == [record_id]
 
 
+def test_a_spanish_record_keeps_its_language(
+    cli: Cli, clock: Clock, db: Path, kinds_es_args: list[str]
+) -> None:
+    typed = "\n".join(["s", "rodilla", "2 años", *[""] * 5, "1", "s", ""])
+    code, out, err = cli(
+        "interview", "--mode", "patient", "--lang", "es", "--store", str(db), *kinds_es_args,
+        input=typed,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Gracias. Ya terminó el formulario." in out
+    [record] = json.loads(cli("records", "list", "--store", str(db), "--format", "json").out)
+    shown = cli("records", "show", record["id"], "--store", str(db)).out
+    assert "language: es\n" in shown
+    reprint = json.loads(cli("summary", record["id"], "--store", str(db), "--format", "json").out)
+    assert reprint["language"] == "es"
+    assert reprint["answers"] == {"pain_location": "rodilla", "pain_duration_months": 24}
+    [exported] = [
+        json.loads(x)
+        for x in cli("records", "export", "--all", "--store", str(db)).out.splitlines()
+    ]
+    assert exported["language"] == "es"
+    fhir = cli("records", "export", record["id"], "--format", "fhir", "--store", str(db)).out
+    [response] = [
+        e["resource"]
+        for e in json.loads(fhir)["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    assert response["language"] == "es"
+
+
 def test_reprint_after_the_rules_changed(
     cli: Cli,
     clock: Clock,

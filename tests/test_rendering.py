@@ -90,6 +90,7 @@ def test_json_keys_are_the_published_ones(kinds: Definitions, templates: Path) -
         "title",
         "prepared",
         "status",
+        "language",
         "header",
         "review_first",
         "next_step",

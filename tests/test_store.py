@@ -158,6 +158,7 @@ def test_migration_from_the_first_schema_version(tmp_path: Path) -> None:
     with Store.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.get("r1").answers == {"pain_duration_months": 9}
+        assert store.get("r1").language == "en"  # records from before languages
         assert store.snapshot("h1").templates == ()
         names = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
     assert "records_created" in names
@@ -566,3 +567,14 @@ def test_each_save_reaches_the_disk(tmp_path: Path) -> None:
         # FULL: the write-ahead log is synced at every commit, so a saved answer survives a
         # power cut, not only a killed process.
         assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
+def test_the_language_is_kept_and_not_lost_on_a_save(tmp_path: Path, snapshot: Snapshot) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        key = store.keep_snapshot(snapshot)
+        record = store.insert(new_record("patient", key, NOW, language="es"))
+        store.save(with_answers(record, {"pain_duration_months": 3}, ["pain_duration_months"], NOW))
+        assert store.get(record.id).language == "es"
+        [listed] = store.records()
+        assert (listed.language, listed.answers) == ("es", {"pain_duration_months": 3})
+        assert new_record("staff", key, NOW).language == "en"

@@ -332,6 +332,16 @@ def interview(
             "unless staff ask for one at the end.",
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="The language the patient reads: en or es (default: $SCREENING_LANG, a "
+            "resumed record's own, or asked on the opening screen in patient mode). The "
+            "summary stays in English.",
+        ),
+    ] = None,
     rules: RulesOption = None,
     templates: TemplatesOption = None,
     store: StoreOption = None,
@@ -353,6 +363,7 @@ def interview(
             rules_dir=rules or locations.rules_dir(),
             templates_dir=templates or locations.templates_dir(),
             store_path=locations.store_path(store),
+            language=lang,
         ),
         now,
     )

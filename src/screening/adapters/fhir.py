@@ -191,6 +191,7 @@ class RecordFacts:
     status: str
     updated: str
     version: str
+    language: str = "en"  # the language the patient read the questions in
 
 
 def bundle(
@@ -240,6 +241,8 @@ def _response(
         "questionnaire": f"{QUESTIONNAIRE_URL}|{record.version}",
         "status": STATUSES[record.status],
         "authored": record.updated,
+        # The patient's language: typed answers are in it (the item texts stay the clinic's).
+        "language": record.language,
         "item": [
             {"linkId": q.id, "text": q.text, "answer": kinds.of(q).answers(q, answers[q.id])}
             for q in shown

@@ -2,16 +2,20 @@
 
 Two prompters with one interface: ``QuestionaryPrompter`` (arrow keys, inline validation) and
 ``PlainPrompter`` (numbered choices and typed lines, for screen readers and pipes). Both raise
-KeyboardInterrupt on Ctrl-C and EOFError when input ends.
+KeyboardInterrupt on Ctrl-C and EOFError when input ends. Both speak from a catalog (``say``):
+their instructions, yes and no, and the keys and words that mean yes and no.
 """
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TextIO
 
+from screening.core.catalog import ENGLISH, Catalog
 from screening.core.errors import InputRefused
-from screening.core.sanitize import clean_text
+from screening.core.sanitize import clean_text, without_accents
 
 # The longest line a plain prompt reads; the rest of a longer line is read and refused.
 MAX_LINE = 100_000
@@ -22,6 +26,8 @@ Choices = Sequence[tuple[str, str]]  # (id, label)
 
 class Prompter(Protocol):
     """What the interview needs from a terminal."""
+
+    say: Catalog  # the language of the prompts' own words
 
     def show(self, text: str, *, dim: bool = False) -> None: ...
 
@@ -39,11 +45,12 @@ class Prompter(Protocol):
 class QuestionaryPrompter:
     """Full-screen-free prompts with arrow keys, built on questionary."""
 
-    def __init__(self, input: Any = None, output: Any = None) -> None:
+    def __init__(self, input: Any = None, output: Any = None, say: Catalog = ENGLISH) -> None:
         import questionary
         from prompt_toolkit import print_formatted_text
         from prompt_toolkit.formatted_text import FormattedText
 
+        self.say = say
         self._q = questionary
         self._print = print_formatted_text
         self._formatted = FormattedText
@@ -59,7 +66,7 @@ class QuestionaryPrompter:
             return validate(value) or True
 
         answer: str = self._q.text(
-            clean_text(message),
+            _fit(clean_text(message)),
             default=clean_text(default),
             validate=check,
             qmark="",
@@ -69,15 +76,18 @@ class QuestionaryPrompter:
         return answer
 
     def select(self, message: str, choices: Choices, *, default: str | None) -> str:
-        options = [self._q.Choice(title=_flat(label), value=cid) for cid, label in choices]
+        options = [
+            self._q.Choice(title=_fit(_flat(label), indent=3), value=cid) for cid, label in choices
+        ]
         picked = next((o for o in options if o.value == default), None)
+        instruction = self.say("select_instruction")
         answer: str = self._q.select(
-            clean_text(message),
+            _fit(clean_text(message), room=len(instruction)),
             choices=options,
             default=picked,
             qmark="",
             style=self._style,
-            instruction="(arrow keys, then Enter)",
+            instruction=instruction,
             **self._io,
         ).unsafe_ask()
         return answer
@@ -86,29 +96,84 @@ class QuestionaryPrompter:
         self, message: str, choices: Choices, *, default: Sequence[str], validate: ValidateMany
     ) -> list[str]:
         options = [
-            self._q.Choice(title=_flat(label), value=cid, checked=cid in default)
+            self._q.Choice(title=_fit(_flat(label), indent=5), value=cid, checked=cid in default)
             for cid, label in choices
         ]
+        instruction = self.say("checkbox_instruction")
 
         def check(values: list[str]) -> bool | str:
             return validate(values) or True
 
         answer: list[str] = self._q.checkbox(
-            clean_text(message),
+            _fit(clean_text(message), room=len(instruction)),
             choices=options,
             validate=check,
             qmark="",
             style=self._style,
-            instruction="(Space to pick, Enter when done)",
+            instruction=instruction,
+            # The library then says "done (2 selections)" in English: show the picks instead.
+            erase_when_done=True,
             **self._io,
         ).unsafe_ask()
+        labels = dict(choices)
+        picked = "; ".join(_flat(labels[a]) for a in answer) or self.say("none_picked")
+        self.show(" " + _fit(f"{clean_text(message)} {picked}"))
         return answer
 
     def confirm(self, message: str, *, default: bool) -> bool:
-        answer: bool = self._q.confirm(
-            clean_text(message), default=default, qmark="", style=self._style, **self._io
-        ).unsafe_ask()
-        return answer
+        """Yes or no with one key (y or n in English, s or n in Spanish), Enter for the default."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.formatted_text import StyleAndTextTuples
+        from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+        from prompt_toolkit.keys import Keys
+        from questionary.styles import merge_styles_default
+
+        say, message = self.say, clean_text(message)
+        said: list[str] = []  # "yes" or "no", once answered: shown after the question
+        hint = say("yes_no_hint" if default else "no_yes_hint")
+
+        def tokens() -> StyleAndTextTuples:
+            if said:
+                return [("class:question", f" {message} "), ("class:answer", say(said[0]))]
+            return [("class:question", f" {message} "), ("class:instruction", f"{hint} ")]
+
+        def answer(value: bool) -> Callable[[KeyPressEvent], None]:
+            def done(event: KeyPressEvent) -> None:
+                said.append("yes" if value else "no")
+                event.app.exit(result=value)
+
+            return done
+
+        keys = KeyBindings()
+        for value, letters in ((True, say("yes_keys")), (False, say("no_keys"))):
+            for letter in {*letters.lower(), *letters.upper()}:
+                keys.add(letter)(answer(value))
+        keys.add(Keys.ControlM, eager=True)(answer(default))
+
+        @keys.add(Keys.ControlC, eager=True)
+        def _stop(event: KeyPressEvent) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        @keys.add(Keys.Any)
+        def _other(event: KeyPressEvent) -> None:
+            """Nothing else is typed."""
+
+        style = merge_styles_default([self._style])
+        session: PromptSession[bool] = PromptSession(
+            tokens, key_bindings=keys, style=style, **self._io
+        )
+        return bool(session.app.run())
+
+
+def _fit(text: str, *, indent: int = 0, room: int = 0) -> str:
+    """Wrapped at word boundaries to the terminal's width, later lines indented by ``indent``
+    (to stay under a choice's pointer); when the last line leaves no ``room`` for what the
+    library adds after it (an instruction), that goes on a line of its own."""
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 2) - indent
+    lines = [line for para in text.split("\n") for line in (textwrap.wrap(para, width) or [""])]
+    if room and len(lines[-1]) + room + 1 > width:
+        lines.append("")
+    return ("\n" + " " * indent).join(lines)
 
 
 class PlainPrompter:
@@ -119,8 +184,16 @@ class PlainPrompter:
     written for a later question. At a terminal a refused line is asked again.
     """
 
-    def __init__(self, stdin: TextIO, stdout: TextIO, *, script: bool | None = None) -> None:
+    def __init__(
+        self,
+        stdin: TextIO,
+        stdout: TextIO,
+        say: Catalog = ENGLISH,
+        *,
+        script: bool | None = None,
+    ) -> None:
         self._in, self._out = stdin, stdout
+        self.say = say
         self._script = not _isatty(stdin) if script is None else script
         self._line_number = 0
 
@@ -146,7 +219,7 @@ class PlainPrompter:
                 return line.strip()
             while (rest := self._in.readline(MAX_LINE)) and not rest.endswith("\n"):
                 pass  # the rest of the line is read, so the next line is the next answer
-            self._refuse(f"That line is longer than {MAX_LINE:,} characters.")
+            self._refuse(self.say("line_too_long", n=f"{MAX_LINE:,}"))
 
     def show(self, text: str, *, dim: bool = False) -> None:
         self._say(text)
@@ -163,14 +236,13 @@ class PlainPrompter:
     def select(self, message: str, choices: Choices, *, default: str | None) -> str:
         self._say(message)
         for n, (cid, label) in enumerate(choices, start=1):
-            self._say(
-                f"  {n}. {_flat(label)}" + ("  (Enter alone picks this)" if cid == default else "")
-            )
+            mark = f"  {self.say('enter_picks_this')}" if cid == default else ""
+            self._say(f"  {n}. {_flat(label)}{mark}")
         while True:
-            typed = self._line("Type a number and press Enter:\n> ")
+            typed = self._line(f"{self.say('type_a_number')}\n> ")
             picked = default if not typed else _number(typed, len(choices))
             if picked is None:
-                self._refuse(f"Type a number from 1 to {len(choices)}.")
+                self._refuse(self.say("number_from_1", n=len(choices)))
                 continue
             cid = picked if isinstance(picked, str) else choices[picked - 1][0]
             self._picked(choices, [cid])
@@ -181,17 +253,15 @@ class PlainPrompter:
     ) -> list[str]:
         self._say(message)
         for n, (cid, label) in enumerate(choices, start=1):
-            self._say(f"  {n}. {_flat(label)}" + ("  (picked)" if cid in default else ""))
+            mark = f"  {self.say('picked')}" if cid in default else ""
+            self._say(f"  {n}. {_flat(label)}{mark}")
         while True:
-            typed = self._line(
-                "Type the numbers that fit, with commas between them "
-                "(like 1, 3). Press Enter alone for none:\n> "
-            )
+            typed = self._line(f"{self.say('type_numbers')}\n> ")
             if not typed and default:
                 typed = ", ".join(str(n) for n, (cid, _) in enumerate(choices, 1) if cid in default)
             numbers = [_number(p, len(choices)) for p in typed.replace(",", " ").split()]
             if None in numbers:
-                self._refuse(f"Use numbers from 1 to {len(choices)}, like 1, 3.")
+                self._refuse(self.say("numbers_from_1", n=len(choices)))
                 continue
             picked = list(dict.fromkeys(choices[n - 1][0] for n in numbers if n is not None))
             problem = validate(picked)
@@ -203,19 +273,26 @@ class PlainPrompter:
     def _picked(self, choices: Choices, picked: Sequence[str]) -> None:
         """Say what was picked, so a screen reader says it back."""
         labels = dict(choices)
-        self._say("Picked: " + (", ".join(_flat(labels[c]) for c in picked) or "none"))
+        items = ", ".join(_flat(labels[c]) for c in picked) or self.say("nothing")
+        self._say(self.say("picked_line", items=items))
 
     def confirm(self, message: str, *, default: bool) -> bool:
-        hint = "Y/n" if default else "y/N"
+        hint = self.say("yes_no_hint" if default else "no_yes_hint")
+        yes, no = _words(self.say("yes_words")), _words(self.say("no_words"))
         while True:
-            typed = self._line(f"{message} ({hint})\n> ").lower()
+            typed = without_accents(self._line(f"{message} {hint}\n> ").lower())
             if not typed:
                 return default
-            if typed in ("y", "yes"):
+            if typed in yes:
                 return True
-            if typed in ("n", "no"):
+            if typed in no:
                 return False
-            self._refuse("Type y for yes or n for no.")
+            self._refuse(self.say("type_y_or_n"))
+
+
+def _words(listed: str) -> set[str]:
+    """'s, sí, si' as the words a person may type, accents folded."""
+    return {without_accents(w.strip().lower()) for w in listed.split(",") if w.strip()}
 
 
 def _number(typed: str, count: int) -> int | None:

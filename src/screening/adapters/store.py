@@ -78,6 +78,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX changes_record ON changes(record_id)",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
+    (  # 4: the language the patient answered in
+        "ALTER TABLE records ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Stores made before the application id was set: recognised by their schema.
@@ -85,7 +88,7 @@ _LEGACY = {1: frozenset({"definitions", "records"}), 2: frozenset({"definitions"
 
 _COLUMNS = (
     "id, created, updated, mode, status, answers, asked, definitions_hash, version, "
-    "desk_host, desk_user, desk_pid, desk_since, desk_token, amended"
+    "desk_host, desk_user, desk_pid, desk_since, desk_token, amended, language"
 )
 _WIPE = "wipe_pending"
 # Statements built from the constant column lists here and IDENTIFIERS; every value is bound.
@@ -95,7 +98,7 @@ _SELECT_RECORD = f"SELECT {_COLUMNS} FROM records WHERE id = ?"  # noqa: S608
 _SELECT_RECORDS = f"SELECT {_COLUMNS} FROM records {_FILTER} ORDER BY created, rowid"  # noqa: S608
 _INSERT_RECORD = (
     f"INSERT INTO records ({_COLUMNS}, answer_count) "  # noqa: S608
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, NULL, ?)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, NULL, ?, ?)"
 )
 # The list's rows, formatted in SQL: created in local time, as the C library reads it (as
 # Python does), with its offset; for people "2026-11-21 16:05 +01:00", else ISO 8601.
@@ -330,6 +333,7 @@ class Store:
                         json.dumps(list(record.asked)),
                         record.definitions_hash,
                         *_desk_values(desk),
+                        record.language,
                         len(record.answers),
                     ),
                 )
@@ -350,8 +354,8 @@ class Store:
             done = conn.execute(
                 "UPDATE records SET updated = ?, status = ?, answers = ?, asked = ?, "
                 "answer_count = ?, amended = coalesce(?, amended), version = version + 1, "
-                "desk_host = ?, desk_user = ?, desk_pid = ?, desk_since = ?, desk_token = ? "
-                "WHERE id = ? AND version = ? AND desk_token IS ?",
+                "desk_host = ?, desk_user = ?, desk_pid = ?, desk_since = ?, desk_token = ?, "
+                "language = ? WHERE id = ? AND version = ? AND desk_token IS ?",
                 (
                     record.updated,
                     record.status,
@@ -360,6 +364,7 @@ class Store:
                     len(record.answers),
                     amended,
                     *_desk_values(desk),
+                    record.language,
                     record.id,
                     record.version,
                     token,
@@ -573,6 +578,7 @@ def _record(row: Sequence[Any]) -> Record:
         version=row[8],
         desk=_desk(row[9:14]),
         amended=row[14],
+        language=row[15],
     )
 
 

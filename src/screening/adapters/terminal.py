@@ -1,7 +1,8 @@
 """The interview in a terminal: drives the core's steps with a prompter, one question at a time.
 
 Ctrl-C asks whether to stop; end of input stops. Every accepted answer is handed to ``save``
-before the next question is put, so nothing confirmed is lost.
+before the next question is put, so nothing confirmed is lost. Everything shown is in the
+language of the interview's questions.
 """
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ class TerminalInterview:
 
     def __init__(self, interview: Interview, prompter: Prompter, save: Save) -> None:
         self.interview, self.prompter, self.save = interview, prompter, save
+        # The prompts' own words (instructions, yes and no) in the language of the questions.
+        self.say = prompter.say = interview.say
 
     def run(self, *, opening: bool = True) -> dict[str, AnswerValue]:
         """Ask until every applicable question has been put, review, and return the answers."""
         if opening:
             self.prompter.show(fit(opening_text(self.interview.defs)))
             ready = self._guard(
-                lambda: self.prompter.confirm("Ready to start?", default=True),
+                lambda: self.prompter.confirm(self.say("ready"), default=True),
                 "the opening question",
             )
             if not ready:
@@ -45,7 +48,7 @@ class TerminalInterview:
 
     def _ask_remaining(self) -> None:
         while (prompt := self.interview.next_prompt()) is not None:
-            self.prompter.show(f"\nQuestion {prompt.number} of {prompt.total}")
+            self.prompter.show("\n" + self.say("progress", n=prompt.number, total=prompt.total))
             self._ask(prompt, self.interview.answer)
 
     def _ask(self, prompt: Prompt, apply: Callable[[str, str | Sequence[str]], str | None]) -> None:
@@ -63,32 +66,26 @@ class TerminalInterview:
         self.save(dict(self.interview.answers), list(self.interview.asked))
 
     def _review(self) -> bool:
-        rows = [(FINISH, "Everything is right. Finish.")]
+        rows = [(FINISH, self.say("finish_row"))]
         # Each row fits the terminal: the question is cut first, so the answer stays readable.
         width = max(40, min(REVIEW_WIDTH, shutil.get_terminal_size((80, 24)).columns - 6))
         for row in self.interview.review():
-            shown = "(skipped)" if row.answer is None else _one_line(row.answer, width)
+            shown = self.say("skipped") if row.answer is None else _one_line(row.answer, width)
             asked = _one_line(row.text, max(24, width - len(shown) - 2))
             line = f"{asked}  {shown}"
             rows.append(
                 (row.question_id, line if len(line) <= width else line[: width - 3] + "...")
             )
-        self.prompter.show("\nPlease check your answers.")
+        self.prompter.show("\n" + self.say("check_answers"))
         picked = self._guard(
-            lambda: self.prompter.select(
-                "Pick an answer to change it, or finish:", rows, default=FINISH
-            ),
+            lambda: self.prompter.select(self.say("pick_to_change"), rows, default=FINISH),
             "the review",
         )
         if picked != FINISH:
             self._ask(self.interview.prompt(picked), self.interview.change)
             return False
-        word = "write the summary" if self.interview.mode == "staff" else "send your answers"
-        return bool(
-            self._guard(
-                lambda: self.prompter.confirm(f"Finish and {word}?", default=True), "the review"
-            )
-        )
+        finish = self.say("finish_staff" if self.interview.mode == "staff" else "finish_patient")
+        return bool(self._guard(lambda: self.prompter.confirm(finish, default=True), "the review"))
 
     def _guard(self, ask: Callable[[], T], where: str) -> T:
         """Run one prompt; Ctrl-C asks whether to stop, end of input stops, and a refused
@@ -106,7 +103,7 @@ class TerminalInterview:
 
     def _stop_wanted(self) -> bool:
         try:
-            return self.prompter.confirm("\nStop now? Your answers so far are kept.", default=False)
+            return self.prompter.confirm("\n" + self.say("stop_now"), default=False)
         except (KeyboardInterrupt, EOFError):
             return True
 

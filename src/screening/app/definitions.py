@@ -1,4 +1,5 @@
-"""The definition use cases: check a rules folder and its templates; list the questions."""
+"""The definition use cases: check a rules folder, its translations and templates; list the
+questions."""
 
 from __future__ import annotations
 
@@ -11,15 +12,22 @@ def check_definitions(rules_dir: Path, templates_dir: Path) -> str:
     """A one-line report when all is well; DefinitionError with every problem otherwise."""
     from screening.adapters.definition_files import inspect_definitions
     from screening.adapters.rendering import check_templates
+    from screening.adapters.translations import check_translations
 
     defs, problems = inspect_definitions(rules_dir)
+    languages: list[str] = []
+    if defs is not None:
+        languages, found = check_translations(rules_dir, defs.questionnaire)
+        problems += found
     problems += check_templates(templates_dir)
     if problems or defs is None:
         raise DefinitionError("definitions have problems", problems)
     qn, rs = defs.questionnaire, defs.ruleset
+    translated = f", translated into {', '.join(languages)}" if languages else ""
     return (
         f"OK: {len(qn.questions)} questions, {len(rs.rules)} rules, {len(rs.sources)} "
-        f"sources, criteria {', '.join(c.id for c in rs.criteria)} covered ({rules_dir})"
+        f"sources, criteria {', '.join(c.id for c in rs.criteria)} covered{translated} "
+        f"({rules_dir})"
     )
 
 

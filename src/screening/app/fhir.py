@@ -77,6 +77,7 @@ def fhir_bundles(
             status=record.status,
             updated=record.updated,
             version=definitions_version(snapshot.questionnaire, snapshot.rules),
+            language=record.language,
         )
         bundle: dict[str, Any] = adapter.bundle(
             defs.questionnaire, answers, facts, identifiers=identifiers

@@ -4,6 +4,10 @@ end with the summary as the store holds it.
 A record is open at one desk at a time. Opening it takes a claim; every save names the
 version it read and the claim, so a desk that lost the record, or whose record was deleted,
 stops and writes nothing. Changes to a complete record go into its history.
+
+The patient reads the questions in the language asked for (--lang, SCREENING_LANG, the
+record's own when resuming, or picked on the opening screen in patient mode); the record
+keeps the language it was started in, and the clinician's summary stays in English.
 """
 
 from __future__ import annotations
@@ -23,9 +27,16 @@ from screening.adapters.prompts import PlainPrompter, Prompter, QuestionaryPromp
 from screening.adapters.rendering import SUFFIXES, Format
 from screening.adapters.store import Store
 from screening.adapters.terminal import TerminalInterview, fit
+from screening.adapters.translations import (
+    chosen_language,
+    in_language,
+    offered_languages,
+    read_catalog,
+)
 from screening.app.records import start_record
 from screening.app.summaries import Reprinter, stored_definitions
 from screening.core.answers import stored_form
+from screening.core.catalog import ENGLISH, Catalog
 from screening.core.conditions import AnswerValue
 from screening.core.errors import (
     BadInputError,
@@ -65,18 +76,21 @@ class InterviewOptions:
     rules_dir: Path
     templates_dir: Path
     store_path: Path
+    language: str | None = None  # --lang, as typed
 
 
 def make_prompter(
-    plain: bool, reason: str | None, stdin: TextIO | None, stdout: TextIO | None
+    plain: bool,
+    reason: str | None,
+    stdin: TextIO | None,
+    stdout: TextIO | None,
+    say: Catalog = ENGLISH,
 ) -> Prompter:
     if reason:
-        print(
-            f"Standard input is {reason}: the questions come one line at a time.", file=sys.stderr
-        )
+        print(say("not_a_terminal"), file=sys.stderr)
     if plain:
-        return PlainPrompter(stdin or sys.stdin, stdout or sys.stdout)
-    return QuestionaryPrompter()
+        return PlainPrompter(stdin or sys.stdin, stdout or sys.stdout, say)
+    return QuestionaryPrompter(say=say)
 
 
 def run_interview(
@@ -88,17 +102,26 @@ def run_interview(
     prompter: Prompter | None = None,
 ) -> list[Path]:
     """Run one interview to its summary; return the files written (only when asked)."""
+    language = chosen_language(options.language)
     with Store.open(options.store_path) as store:
         # A record named on the command line is looked up before anything is asked.
         named = store.get(options.resume) if isinstance(options.resume, str) else None
-        prompter = prompter or make_prompter(options.plain, options.plain_reason, stdin, stdout)
+        prompter = prompter or make_prompter(
+            options.plain, options.plain_reason, stdin, stdout, read_catalog(language or "en")[0]
+        )
         if options.resume:
             record = named or _pick(store, options.mode, prompter)
             session = _Session.reopen(
-                store, record, options.mode, options.templates_dir, prompter, clock
+                store,
+                record,
+                options.mode,
+                options.templates_dir,
+                prompter,
+                clock,
+                speaking=(language or record.language, options.rules_dir),
             )
         else:
-            session = _Session.new(store, options, clock)
+            session = _Session.new(store, options, clock, language or _opening(options, prompter))
         return session.run(prompter, options.output_dir, opening=not options.resume)
 
 
@@ -133,7 +156,8 @@ class _Session:
 
     store: Store
     record: Record  # as last saved (with this desk's claim), or as it will first be saved
-    defs: Definitions
+    defs: Definitions  # in English: the clinician's summary is made from these
+    local: Definitions  # as the person answering reads them (English, or translated)
     templates_dir: Path
     mode: Mode
     answers: dict[str, AnswerValue]
@@ -143,11 +167,14 @@ class _Session:
     audited: bool  # complete before this session: every change goes into its history
 
     @classmethod
-    def new(cls, store: Store, options: InterviewOptions, clock: Clock) -> _Session:
+    def new(cls, store: Store, options: InterviewOptions, clock: Clock, language: str) -> _Session:
         mode: Mode = options.mode or "staff"
         today = clock().astimezone().date()
         defs = load_definitions(options.rules_dir, locations.cache_dir())
-        record = start_record(store, mode, options.rules_dir, options.templates_dir, clock())
+        local = in_language(defs, options.rules_dir, language)
+        record = start_record(
+            store, mode, options.rules_dir, options.templates_dir, clock(), language
+        )
         answers = {}
         if options.prefill_file:
             from screening.adapters.answers_file import read_answers
@@ -157,6 +184,7 @@ class _Session:
             store,
             replace(record, desk=this_desk(clock())),
             defs,
+            local,
             options.templates_dir,
             mode,
             answers,
@@ -175,9 +203,11 @@ class _Session:
         templates_dir: Path,
         prompter: Prompter,
         clock: Clock,
+        speaking: tuple[str, Path | None] = ("en", None),
     ) -> _Session:
         """Open a stored record at this desk: a stopped interview, or a complete record for
-        staff to complete or amend."""
+        staff to complete or amend; ``speaking``: the language and the rules folder whose
+        translation it is read in."""
         # Go on with the definitions the first answers were given against.
         defs, _ = stored_definitions(store, record.definitions_hash, templates_dir)
         mode = _mode_for(record, asked_for, defs)
@@ -185,22 +215,21 @@ class _Session:
         answers, _ = prefill(defs, record.answers, clock().astimezone().date())
         asked = [a for a in record.asked if a in answers or a not in record.answers]
         audited = record.status == COMPLETE
-        who = _identified(record) if mode == "staff" else f"record {record.id}"
-        if audited:
-            prompter.show(
-                f"Changing {who}. Every change is kept in its history "
-                f"(screening records history {record.id})."
-            )
-        else:
-            prompter.show(
-                f"Continuing {who} in {mode} mode where the interview stopped. "
-                f"{len(answers)} answers kept."
-            )
-        return cls(store, record, defs, templates_dir, mode, answers, asked, clock, True, audited)
+        # In the language asked for, else the record's own; the record keeps the one it was
+        # started in. Staff amending a complete record work in English.
+        language, rules_dir = speaking
+        local = in_language(defs, rules_dir, language) if rules_dir else defs
+        say = local.questionnaire.say
+        names = _names(record) if mode == "staff" else ""
+        greeting = "changing" if audited else f"continuing_{mode}"
+        prompter.show(say(greeting, id=record.id, names=names, n=len(answers)))
+        return cls(
+            store, record, defs, local, templates_dir, mode, answers, asked, clock, True, audited
+        )
 
     def run(self, prompter: Prompter, output_dir: Path | None, *, opening: bool) -> list[Path]:
         interview = Interview(
-            self.defs,
+            self.local,
             mode=self.mode,
             today=self.clock().astimezone().date(),
             answers=dict(self.answers),
@@ -254,19 +283,18 @@ class _Session:
             self.store.release(self.record)
             self.record = replace(self.record, desk=None)
 
+    @property
+    def say(self) -> Catalog:
+        """The program's words in the language of the interview."""
+        return self.local.questionnaire.say
+
     def stopped_message(self, stop: InterviewStopped | InputEnded | InputRefused) -> str:
         refused = f"{stop.message}\n" if isinstance(stop, InputRefused) else ""
         if not self.stored:
-            return f"{refused}Stopped before the first answer; nothing was saved."
-        why = {InputEnded: "Input ended", InputRefused: "The interview stopped there"}.get(
-            type(stop), "Stopped"
-        )
-        if self.audited:
-            return f"{refused}{why}. Every change so far is saved in record {self.record.id}."
-        return (
-            f"{refused}{why}. The answers so far are saved as record {self.record.id}\n"
-            f"To continue: screening interview --resume {self.record.id}"
-        )
+            return refused + self.say("stopped_unsaved")
+        why = {InputEnded: "why_ended", InputRefused: "why_refused"}.get(type(stop), "why_stopped")
+        kept = "saved_changes" if self.audited else "saved_resume"
+        return refused + self.say(kept, why=self.say(why), id=self.record.id)
 
     def finish(self, prompter: Prompter, output_dir: Path | None) -> list[Path]:
         """The end screen. Staff see the summary as the store now holds it; a file is
@@ -275,9 +303,10 @@ class _Session:
         reprinter = Reprinter(self.store, self.templates_dir)
         files = _write_summaries(reprinter, record, output_dir) if output_dir else []
         if self.mode == "patient":
-            prompter.show("\n" + fit(closing_text(self.defs)))
-            prompter.show(f"Reference: {record.id}")
+            prompter.show("\n" + fit(closing_text(self.local)))
+            prompter.show(self.say("reference", id=record.id))
             return files
+        prompter.say = ENGLISH  # the clinician's summary, and what staff do with it
         prompter.show("\n" + reprinter.summary(record, "text"))
         if not output_dir:
             files = _offer_file(reprinter, record, prompter)
@@ -290,10 +319,31 @@ class _Session:
         return files
 
 
-def _identified(record: Record) -> str:
-    """A record as staff tell it apart: name and clinic id, where given, and its id."""
+def _names(record: Record) -> str:
+    """How staff tell a record apart besides its id: " (name, clinic id)", where given."""
     named = [_one_line(record.answers[k]) for k in IDENTIFIERS if record.answers.get(k)]
-    return f"record {record.id}" + (f" ({', '.join(named)})" if named else "")
+    return f" ({', '.join(named)})" if named else ""
+
+
+def _opening(options: InterviewOptions, prompter: Prompter) -> str:
+    """In patient mode at a terminal the opening screen offers the questionnaire's languages,
+    each named in its own words ("English / Español"). Staff mode, and a script read from a
+    pipe (which names its language with --lang), go on in English."""
+    languages = offered_languages(options.rules_dir)
+    if options.mode != "patient" or options.plain_reason or len(languages) < 2:
+        return "en"
+    catalogs = [read_catalog(lang)[0] for lang in languages]
+    both = catalogs[0]
+    for other in catalogs[1:]:
+        both = both.beside(other)
+    prompter.say = both
+    names = [(c.language, c("language_name")) for c in catalogs]
+    try:
+        return prompter.select(" / ".join(n for _, n in names), names, default="en")
+    except KeyboardInterrupt:
+        raise InterviewStopped(both("stopped_unsaved")) from None
+    except EOFError:
+        raise InputEnded(both("stopped_unsaved")) from None
 
 
 def _one_line(value: object) -> str:

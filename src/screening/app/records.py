@@ -81,6 +81,7 @@ def show_record(store: Store, record_id: str) -> tuple[list[tuple[str, str]], Re
         ("mode", r.mode),
         ("created", local_time(r.created)),
         ("updated", local_time(r.updated)),
+        ("language", r.language),
     ]
     if r.amended:
         lines.append(("amended", local_time(r.amended)))
@@ -91,13 +92,18 @@ def show_record(store: Store, record_id: str) -> tuple[list[tuple[str, str]], Re
 
 
 def start_record(
-    store: Store, mode: str, rules_dir: Path, templates_dir: Path, now: dt.datetime
+    store: Store,
+    mode: str,
+    rules_dir: Path,
+    templates_dir: Path,
+    now: dt.datetime,
+    language: str = "en",
 ) -> Record:
     """A new empty record pointing at a stored copy of the definitions in use now."""
     from screening.adapters.definition_files import take_snapshot
 
     key = store.keep_snapshot(take_snapshot(rules_dir, templates_dir))
-    return new_record(mode, key, now)
+    return new_record(mode, key, now, language)
 
 
 def add_record(

@@ -48,6 +48,7 @@ def record_info(record: Record, defs: Definitions) -> RecordInfo:
         asked=record.asked,
         amended=local_time(record.amended) if record.amended else "",
         audience="staff" if staff else "everyone",
+        language=record.language,
     )
 
 
@@ -121,6 +122,7 @@ class Reprinter:
             "updated": record.updated,
             "mode": record.mode,
             "status": record.status,
+            "language": record.language,
             "definitions_hash": record.definitions_hash,
             "answers": data["answers"],
             "points": data["points"],

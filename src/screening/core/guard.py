@@ -3,6 +3,8 @@
 Whatever the answers, the summary's only conclusion is "Discuss with a specialist." Any text
 that the tool or a clinic writes (question wording, rule notes, templates) and every rendered
 summary are checked against this list. Text a person typed is their data and is not judged.
+Spanish wording (the translations a patient reads) is checked against both lists, with
+accents folded, so "idóneo", "idoneo" and "ido\u0301neo" are one word.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from screening.core.sanitize import without_accents
 
 NEXT_STEP = "Discuss with a specialist."
 DISCLAIMER = "This summary is not a diagnosis and not a treatment recommendation."
@@ -48,6 +52,29 @@ DECISION_PATTERNS: tuple[tuple[str, str], ...] = (
     ("proceed", r"proceed(?:s|ed|ing)? (?:to|with)"),
 )
 
+# The same for Spanish, written without accents: the text is matched with its accents folded.
+DECISION_PATTERNS_ES: tuple[tuple[str, str], ...] = (
+    ("elegib", r"(?:in)?elegib\w*"),
+    ("candidat", r"candidat\w*"),
+    ("apt", r"apt(?:o|a|os|as|itud)"),
+    ("idone", r"idone\w*"),
+    ("recom", r"recom(?:e|ie)nd\w*"),
+    ("para", r"(?:adecuad|apropiad)[oa]s? para|califica(?:s|n|do|da)? para"),
+    (
+        "deb",
+        r"deb(?:e|en|eria|erian) (?:no )?(?:empezar|comenzar|iniciar|recibir|probar|evitar"
+        r"|tener|hacerse|someterse|ser tratad[oa])",
+    ),
+    ("benefici", r"se benefici\w*|beneficiar\w*"),
+    ("diagnos", r"diagnos\w*"),
+    ("indicad", r"contraindicad\w*|(?:esta|estan) indicad[oa]s?"),
+    ("aprobad", r"aprobad[oa]s?"),
+    ("exclu", r"excluid[oa]s?|exclusion"),
+    ("descart", r"descartad[oa]s?"),
+    ("criterio", r"cumplen? (?:con )?(?:los |todos los |estos )?criterios?"),
+    ("opcion", r"(?:buena|mejor|gran) opcion"),
+)
+
 # Letters from other scripts that look like Latin ones, as they would be read.
 _LOOKALIKES = str.maketrans(
     "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u04cf\u0501"
@@ -70,6 +97,9 @@ _EMPHASIS = re.compile(r"\*\*|__|[*_`~]")
 
 _COMPILED = tuple(
     (stem, re.compile(rf"\b(?:{pattern})\b", re.I)) for stem, pattern in DECISION_PATTERNS
+)
+_COMPILED_ES = _COMPILED + tuple(
+    (stem, re.compile(rf"\b(?:{pattern})\b", re.I)) for stem, pattern in DECISION_PATTERNS_ES
 )
 WINDOW = 40
 
@@ -109,18 +139,29 @@ def readings(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((plain, unmarked, spaced)))
 
 
-def find_decision_language(text: str, allowed: Iterable[str] = ()) -> list[Hit]:
+def find_decision_language(
+    text: str, allowed: Iterable[str] = (), *, language: str = "en"
+) -> list[Hit]:
     """Decision language in ``text`` however it is disguised, ignoring the exact ``allowed``
-    passages (the fixed disclaimer)."""
+    passages (the fixed disclaimer). Spanish text is read with its accents folded, against
+    the Spanish list and the English one."""
     allowed = tuple(allowed)
+    patterns = _COMPILED
+    texts = readings(text)
+    if language == "es":
+        patterns = _COMPILED_ES
+        allowed = tuple(without_accents(a) for a in allowed)
+        texts = tuple(dict.fromkeys(without_accents(r) for r in texts))
     found: dict[str, Hit] = {}
-    for reading in readings(text):
-        for hit in _find(reading, allowed):
+    for reading in texts:
+        for hit in _find(reading, allowed, patterns):
             found.setdefault(hit.words.lower(), hit)
     return sorted(found.values(), key=lambda h: h.offset)
 
 
-def _find(text: str, allowed: tuple[str, ...]) -> list[Hit]:
+def _find(
+    text: str, allowed: tuple[str, ...], patterns: tuple[tuple[str, re.Pattern[str]], ...]
+) -> list[Hit]:
     folded = fold(text)
     # Longest first, so a passage that contains a shorter one is blanked whole.
     for passage in sorted(
@@ -129,7 +170,7 @@ def _find(text: str, allowed: tuple[str, ...]) -> list[Hit]:
         folded = folded.replace(passage, " " * len(passage))
     lowered = folded.lower()
     found: dict[int, Hit] = {}
-    for stem, rx in _COMPILED:
+    for stem, rx in patterns:
         # Search only around each place the stem stands: every pattern is short, so a
         # window of WINDOW characters either side holds any match that contains the stem.
         at = lowered.find(stem)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from screening.core.answers import accept, applicable_questions, validate_answers
+from screening.core.catalog import Catalog
 from screening.core.conditions import AnswerValue
 from screening.core.models import Definitions
 from screening.core.questions import Question, Widget
@@ -22,33 +23,19 @@ from screening.core.summary import show_answer
 Mode = Literal["staff", "patient"]
 SKIP = "__skip__"  # the option id that skips a single-choice question
 
-OPENING = """\
-About this form
-
-This form asks about your pain and your health. It takes about 10 minutes.
-It is not a medical test, and it does not decide anything about your care.
-Your answers go to the doctor or nurse you will see, to help plan your visit.
-You can skip any question. Only how long you have had the pain is needed.
-You can check and change your answers at the end.
-To stop at any time, hold down the Ctrl key and press C. Your answers so far are kept."""
-
-THANKS = """\
-Thank you. You have finished the form.
-
-Please let the front desk know that you are done.
-Your answers will go to the doctor or nurse before your visit."""
-
 
 def opening_text(defs: Definitions) -> str:
-    """The opening screen, with the clinic's crisis line."""
-    line = defs.questionnaire.crisis_line
-    return OPENING + (f"\n\n{line}" if line else "")
+    """The opening screen, with the clinic's crisis line, in the questionnaire's language."""
+    qn = defs.questionnaire
+    line = qn.crisis_line
+    return qn.say("opening") + (f"\n\n{line}" if line else "")
 
 
 def closing_text(defs: Definitions) -> str:
-    """The closing screen, with the clinic's crisis line."""
-    line = defs.questionnaire.crisis_line
-    return THANKS + (f"\n\n{line}" if line else "")
+    """The closing screen, with the clinic's crisis line, in the questionnaire's language."""
+    qn = defs.questionnaire
+    line = qn.crisis_line
+    return qn.say("thanks") + (f"\n\n{line}" if line else "")
 
 
 @dataclass(frozen=True)
@@ -86,6 +73,11 @@ class Interview:
     clock: Callable[[], dt.datetime] | None = None
 
     @property
+    def say(self) -> Catalog:
+        """The program's words in the language of the questions."""
+        return self.defs.questionnaire.say
+
+    @property
     def audience(self) -> str:
         return "staff" if self.mode == "staff" else "everyone"
 
@@ -119,7 +111,7 @@ class Interview:
         default: str | tuple[str, ...] = q.as_typed(current)
         if q.widget == "one":
             if not q.required:
-                options += ((SKIP, "Skip this question"),)
+                options += ((SKIP, self.say("skip_choice")),)
             # Enter alone skips, as it does for every other kind of question.
             default = current if isinstance(current, str) else ("" if q.required else SKIP)
         elif q.widget == "many":
@@ -150,10 +142,7 @@ class Interview:
         if given in ("", [], SKIP):
             if not q.required:
                 return None, None
-            return (
-                None,
-                "Pick at least one." if q.widget == "many" else "This question needs an answer.",
-            )
+            return None, self.say("pick_at_least_one" if q.widget == "many" else "needs_answer")
         if q.widget == "typed":
             given, problem = q.read_typed(given)
             if problem:

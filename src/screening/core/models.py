@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
+from screening.core.catalog import ENGLISH, Catalog
 from screening.core.conditions import AnswerValue, Condition, referenced_questions
 from screening.core.questions import AnswerContext, Choice, Id, Question, Text
 
@@ -72,6 +73,13 @@ class Questionnaire(_Strict):
     questions: list[Question] = Field(
         min_length=1, description="The questions, in the order they are asked."
     )
+    # The language the person reads: set on the copy a translation makes.
+    _say: Catalog = PrivateAttr(default=ENGLISH)
+
+    @property
+    def say(self) -> Catalog:
+        """The catalog of the program's own words, in the questionnaire's language."""
+        return self._say
 
     @cached_property
     def by_id(self) -> dict[str, Question]:

@@ -2,17 +2,18 @@
 
 A question is one of six classes told apart by ``type``. What differs by kind lives on the
 class, so no other module asks which kind a question is. Messages say what is expected,
-never the value given: that value is patient data.
+never the value given: that value is patient data. A question speaks the language of its
+catalog (``say``): English, or the language the questionnaire was translated into.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Annotated, Any, ClassVar, Literal, Protocol
+from typing import Annotated, Any, ClassVar, Literal, Protocol, Self
 
 from pydantic import (
     BaseModel,
@@ -20,12 +21,14 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     StringConstraints,
     Tag,
     WithJsonSchema,
     model_validator,
 )
 
+from screening.core.catalog import ENGLISH, Catalog, format_number
 from screening.core.conditions import (
     CHOICE_OPS,
     MULTI_OPS,
@@ -39,14 +42,10 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=6
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Widget = Literal["typed", "one", "many"]
 Result = tuple[AnswerValue | None, str | None]
+# A translation's wording for a path within a question, like ("choices", "sleep"); None: none.
+Words = Callable[[tuple[str, ...]], str | None]
 # Beyond any question's bounds: larger numbers are refused before any arithmetic on them.
 LARGEST = 10**15
-UNREADABLE = "Some characters could not be read. Please use letters and numbers."
-
-
-def format_number(value: float) -> str:
-    """A number as people write it: no trailing '.0'."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _factor(value: Any) -> Any:
@@ -108,6 +107,12 @@ class Choice(_Strict):
     def clinician_label(self) -> str:
         return self.label or self.text
 
+    def in_words(self, text: str | None) -> Choice:
+        """The choice as a translation words it; the clinician's label stays as it was."""
+        if text is None:
+            return self
+        return self.model_copy(update={"text": text, "label": self.clinician_label})
+
 
 @dataclass(frozen=True)
 class AnswerContext:
@@ -145,9 +150,20 @@ class QuestionBase(_Strict):
     )
 
     widget: ClassVar[Widget] = "typed"
-    skip_hint: ClassVar[str] = "To skip, press Enter."
+    skip_message: ClassVar[str] = "skip_typed"
     # Text a person typed: shown as their data, never judged by the guard.
     typed_by_person: ClassVar[bool] = False
+    # The language of its messages: set on the copies a translation makes.
+    _say: Catalog = PrivateAttr(default=ENGLISH)
+
+    @property
+    def say(self) -> Catalog:
+        """The catalog this question speaks from."""
+        return self._say
+
+    @property
+    def skip_hint(self) -> str:
+        return self.say(self.skip_message)
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         """(the answer in its stored form, None) or (None, what is expected)."""
@@ -189,7 +205,7 @@ class QuestionBase(_Strict):
         """What a person typed, as the raw value ``accept`` takes, or a message. Input that
         could not be decoded, or is longer than any answer, is refused before it is parsed."""
         if unreadable(typed):
-            return None, UNREADABLE
+            return None, self.say("unreadable")
         text = typed.strip()
         if len(text) > self.typed_limit:
             return None, self.invalid or self._too_long()
@@ -200,7 +216,7 @@ class QuestionBase(_Strict):
         return typed, None
 
     def _too_long(self) -> str:
-        return f"Keep it to {self.typed_limit} characters or fewer."
+        return self.say("text_too_long", max=self.typed_limit)
 
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
         """One line (or paragraph, for free text) for a person to read."""
@@ -264,6 +280,28 @@ class QuestionBase(_Strict):
             if (v := getattr(self, f))
         ]
 
+    def patient_texts(self) -> list[tuple[tuple[str, ...], str, bool]]:
+        """What the person answering reads, for a translation: (path, English, whether a
+        translation may leave it out)."""
+        return [((f,), v, False) for f in ("text", "help", "invalid") if (v := getattr(self, f))]
+
+    def unit_names(self) -> list[str]:
+        """The units the question shows or takes, by the names a translation gives them."""
+        return []
+
+    def translated(self, words: Words, say: Catalog) -> Self:
+        """A copy that reads in another language: each text from ``words`` by its path (as
+        it was, where there is none) and the program's messages from ``say``."""
+        update: dict[str, Any] = {
+            f: words((f,)) or v for f in ("text", "help", "invalid") if (v := getattr(self, f))
+        }
+        copy = self.model_copy(update={**update, **self._translated(words, say)})
+        copy._say = say
+        return copy
+
+    def _translated(self, words: Words, say: Catalog) -> dict[str, Any]:
+        return {}
+
 
 class TextQuestion(QuestionBase):
     type: Literal["text"] = Field(description="text: words the person types.")
@@ -279,31 +317,22 @@ class TextQuestion(QuestionBase):
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         if not isinstance(value, str):
-            return None, self.invalid or "Enter text."
+            return None, self.invalid or self.say("enter_text")
         if unreadable(value):
-            return None, UNREADABLE
+            return None, self.say("unreadable")
         text = value.strip()
         if len(text) > self.max_length:
-            return None, self.invalid or f"Keep it to {self.max_length} characters or fewer."
+            return None, self.invalid or self.say("text_too_long", max=self.max_length)
         return (text or None), None
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         return f"'{self.id}' is free text: only 'answered' can test it"
 
 
-# Matched against stripped text of at most typed_limit characters; no two parts of the
+# A number (with a decimal point or comma) and a unit word in any alphabet ("2 años"),
+# matched whole against stripped text of at most typed_limit characters; no two parts of the
 # pattern can take the same characters, so a failing match is linear in the input.
-_QUANTITY = re.compile(r"([0-9]+(?:[.,][0-9]+)?)(?:\s*([a-z.]+))?", re.I)
-_ABBREVIATIONS = {
-    "wk": "week",
-    "wks": "week",
-    "mo": "month",
-    "mos": "month",
-    "mth": "month",
-    "mths": "month",
-    "yr": "year",
-    "yrs": "year",
-}
+_QUANTITY = re.compile(r"([0-9]+(?:[.,][0-9]+)?)(?:\s*([^\W\d_]+)\.?)?")
 
 
 class LowerThan(_Strict):
@@ -353,24 +382,24 @@ class NumberQuestion(QuestionBase):
         return [self.lower_than.question] if self.lower_than else []
 
     def _like(self, quoted: bool = True) -> str:
-        q = "'" if quoted else ""
-        return f"like {q}{self.examples[0]}{q} or {q}{self.examples[1]}{q}"
+        return self.say(
+            "like" if quoted else "like_hint", first=self.examples[0], second=self.examples[1]
+        )
 
-    def _bounds(self) -> str:
-        low, high = self.min, self.max
+    def _expected(self) -> str:
+        """What to type, with its bounds: 'a whole number from 0 to 10'."""
+        kind = "a_whole_number" if self.whole else "a_number"
+        low, high = (None if b is None else self.say.number(b) for b in (self.min, self.max))
         if low is not None and high is not None:
-            return f" from {format_number(low)} to {format_number(high)}"
+            return self.say(f"{kind}_from_to", low=low, high=high)
         if low is not None:
-            return f" of at least {format_number(low)}"
+            return self.say(f"{kind}_at_least", low=low)
         if high is not None:
-            return f" of at most {format_number(high)}"
-        return ""
-
-    def _kind(self) -> str:
-        return "a whole number" if self.whole else "a number"
+            return self.say(f"{kind}_at_most", high=high)
+        return self.say(kind)
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
-        expected = self.invalid or f"Enter {self._kind()}{self._bounds()}."
+        expected = self.invalid or self.say("enter_number", number=self._expected())
         # The size first: a huge whole number cannot even be turned into a float.
         if (
             isinstance(value, bool)
@@ -399,45 +428,43 @@ class NumberQuestion(QuestionBase):
         match = _QUANTITY.fullmatch(text)
         if match is None:
             if self.input_units:
-                return None, f"Type a number and {self._units()}, {self._like()}."
+                return None, self._say_units("number_and_unit")
             return None, self._number_hint()
         number = float(match.group(1).replace(",", "."))
-        unit = (match.group(2) or "").lower().rstrip(".")
+        unit = (match.group(2) or "").lower()
         if self.input_units:
             if not unit:
-                return None, f"Add {self._units()}, {self._like()}."
+                return None, self._say_units("add_unit")
             factor = self._unit_factor(unit)
             if factor is None:
-                return None, f"Use {self._units()}, {self._like()}."
+                return None, self._say_units("use_unit")
             return round(number * factor, 2), None
-        if unit and unit != (self.unit or "").lower():
+        if unit and not self.say.is_unit(self.unit or "", unit):
             return None, self._number_hint()
         return (int(number) if number.is_integer() else number), None
 
     def _unit_factor(self, typed: str) -> float | None:
-        word = _ABBREVIATIONS.get(typed, typed).rstrip("s")
         for name, factor in (self.input_units or {}).items():
-            singular = name.rstrip("s")
-            if word == singular or (len(word) == 1 and singular.startswith(word)):
+            if self.say.is_unit(name, typed):
                 return factor
         return None
 
-    def _units(self) -> str:
-        names = list(self.input_units or {})
-        return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+    def _say_units(self, message: str) -> str:
+        units = self.say.or_list([self.say.unit(u) for u in self.input_units or {}])
+        return self.say(message, units=units, like=self._like())
 
     def _number_hint(self) -> str:
-        return self.invalid or f"Type {self._kind()}{self._bounds()}."
+        return self.invalid or self.say("type_number", number=self._expected())
 
     def _too_long(self) -> str:
         if self.input_units:
-            return f"Type a number and {self._units()}, like '8 months' or '2 years'."
+            return self._say_units("number_and_unit")
         return self._number_hint()
 
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
         if not isinstance(value, int | float) or isinstance(value, bool):
             return clean_text(str(value))
-        shown = f"{format_number(value)} {self.unit}" if self.unit else format_number(value)
+        shown = self._amount(value, self.unit)
         # With answer units on offer, a long span also reads in the largest unit that fits
         # twice ("30 months (about 2.5 years)"), a short one in the smallest unit
         # ("1.38 months (about 6 weeks)").
@@ -446,26 +473,39 @@ class NumberQuestion(QuestionBase):
         smaller = [(f, u) for u, f in units.items() if f < 1]
         if larger:
             factor, unit = max(larger)
-            shown += f" (about {format_number(round(value / factor, 1))} {unit})"
+            about = self._amount(round(value / factor, 1), unit)
+            shown += " " + self.say("about", amount=about)
         elif smaller and 0 < value < 2:
             factor, unit = min(smaller)
-            shown += f" (about {format_number(round(value / factor))} {unit})"
+            shown += " " + self.say("about", amount=self._amount(round(value / factor), unit))
         return shown
+
+    def _amount(self, value: float, unit: str | None) -> str:
+        """'30 months', '1 mes', '2,5 años': a number and the unit's name for it."""
+        number = self.say.number(value)
+        return f"{number} {self.say.unit(unit, value)}" if unit else number
 
     def as_typed(self, value: AnswerValue | None) -> str:
         if not isinstance(value, int | float) or isinstance(value, bool):
             return super().as_typed(value)
-        shown = format_number(value)
-        return f"{shown} {self.unit}" if self.input_units and self.unit else shown
+        return self._amount(value, self.unit if self.input_units else None)
 
     def typing_hint(self) -> str:
         if self.input_units:
-            return f"({self._like(quoted=False)})"
+            return self._like(quoted=False)
         if self.whole and self.min is not None and self.max is not None:
             # A scale is typed, not picked from a list: Enter alone must never mean 0.
-            unit = f" {self.unit}" if self.unit and not self.unit.startswith("out of") else ""
-            return f"({format_number(self.min)} to {format_number(self.max)}{unit})"
-        return f"({self.unit})" if self.unit else ""
+            if self.unit and not self.unit.startswith("out of"):
+                return self.say(
+                    "range_hint_unit",
+                    low=self.say.number(self.min),
+                    high=self.say.number(self.max),
+                    unit=self.say.unit(self.unit),
+                )
+            return self.say(
+                "range_hint", low=self.say.number(self.min), high=self.say.number(self.max)
+            )
+        return f"({self.say.unit(self.unit)})" if self.unit else ""
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         if cmp.operator in MULTI_OPS:
@@ -487,6 +527,32 @@ class NumberQuestion(QuestionBase):
 
     def wording(self) -> list[tuple[tuple[str | int, ...], str]]:
         return [*super().wording(), *([(("unit",), self.unit)] if self.unit else [])]
+
+    def patient_texts(self) -> list[tuple[tuple[str, ...], str, bool]]:
+        lower = [(("lower_than",), self.lower_than.message, False)] if self.lower_than else []
+        return [*super().patient_texts(), *lower]
+
+    def unit_names(self) -> list[str]:
+        return [*([self.unit] if self.unit else []), *(self.input_units or {})]
+
+    def _translated(self, words: Words, say: Catalog) -> dict[str, Any]:
+        update: dict[str, Any] = {"examples": [self._example_in(e, say) for e in self.examples]}
+        message = words(("lower_than",))
+        if self.lower_than is not None and message:
+            update["lower_than"] = self.lower_than.model_copy(update={"message": message})
+        return update
+
+    def _example_in(self, example: str, say: Catalog) -> str:
+        """An example answer as the other language writes it: '2 years' -> '2 años'."""
+        match = _QUANTITY.fullmatch(example.strip())
+        if match is None:
+            return example
+        units = self.input_units or {}
+        unit = next((u for u in units if ENGLISH.is_unit(u, match.group(2))), None)
+        if unit is None:
+            return example
+        number = float(match.group(1).replace(",", "."))
+        return f"{say.number(number)} {say.unit(unit, number)}"
 
 
 class IntegerQuestion(NumberQuestion):
@@ -522,14 +588,7 @@ class DateQuestion(QuestionBase):
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         earliest, latest = _day(self.earliest, ctx.today), _day(self.latest, ctx.today)
-        span = "".join(
-            (
-                f" not before {earliest.isoformat()}" if earliest else "",
-                " and" if earliest and latest else "",
-                f" not after {latest.isoformat()}" if latest else "",
-            )
-        )
-        expected = self.invalid or f"Enter a date as YYYY-MM-DD{',' if span else ''}{span}."
+        expected = self.invalid or self._expected(earliest, latest)
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, str):
@@ -543,20 +602,30 @@ class DateQuestion(QuestionBase):
             return None, expected
         return value, None
 
+    def _expected(self, earliest: dt.date | None, latest: dt.date | None) -> str:
+        first, last = (d.isoformat() if d else None for d in (earliest, latest))
+        if first and last:
+            return self.say("enter_date_between", earliest=first, latest=last)
+        if first:
+            return self.say("enter_date_from", earliest=first)
+        if last:
+            return self.say("enter_date_until", latest=last)
+        return self.say("enter_date")
+
     def show(self, value: AnswerValue, ctx: AnswerContext, *, short: bool = True) -> str:
         if not isinstance(value, dt.date):
             return clean_text(str(value))
         today = ctx.today
         if self.show_age and value <= today:
             years = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
-            return f"{value.isoformat()} (age {years})"
+            return self.say("age", date=value.isoformat(), years=years)
         return value.isoformat()
 
     def as_typed(self, value: AnswerValue | None) -> str:
         return value.isoformat() if isinstance(value, dt.date) else super().as_typed(value)
 
     def typing_hint(self) -> str:
-        return "(YYYY-MM-DD)"
+        return self.say("date_hint")
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         if cmp.operator in MULTI_OPS:
@@ -581,7 +650,7 @@ class TimeQuestion(QuestionBase):
     )
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
-        expected = self.invalid or "Enter a time as HH:MM on the 24-hour clock, like 09:30."
+        expected = self.invalid or self.say("enter_time")
         if isinstance(value, dt.time):
             value = value.strftime("%H:%M")
         if not isinstance(value, str) or len(value) > 10:
@@ -592,7 +661,7 @@ class TimeQuestion(QuestionBase):
         return f"{int(match.group(1)):02d}:{match.group(2)}", None
 
     def typing_hint(self) -> str:
-        return "(HH:MM, 24-hour clock)"
+        return self.say("time_hint")
 
     def _compare_problem(self, cmp: Compare, choice_ids: set[str]) -> str | None:
         return f"'{self.id}' is a time of day: only 'answered' can test it"
@@ -689,6 +758,20 @@ class ChoiceQuestion(QuestionBase):
             return f"'{self.id}' has no choice {', '.join(repr(str(v)) for v in unknown)}"
         return None
 
+    def patient_texts(self) -> list[tuple[tuple[str, ...], str, bool]]:
+        texts = super().patient_texts()
+        for name in ("choices", "choices_also"):
+            # A retired choice is never offered: its translation may be left out.
+            texts += [((name, c.id), c.text, c.retired) for c in getattr(self, name) or []]
+        return texts
+
+    def _translated(self, words: Words, say: Catalog) -> dict[str, Any]:
+        return {
+            name: [c.in_words(words((name, c.id))) for c in choices]
+            for name in ("choices", "choices_also")
+            if (choices := getattr(self, name)) is not None
+        }
+
     def _source_facts(self) -> list[str]:
         if self.choice_list:
             return [f"choices: {self.choice_list}"]
@@ -699,7 +782,7 @@ class SingleChoiceQuestion(ChoiceQuestion):
     type: Literal["single"] = Field(description="single: pick one choice.")
 
     widget: ClassVar[Widget] = "one"
-    skip_hint: ClassVar[str] = "To skip, pick the last choice."
+    skip_message: ClassVar[str] = "skip_one"
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         if not isinstance(value, str) or value not in ctx.offered:
@@ -711,7 +794,7 @@ class MultiChoiceQuestion(ChoiceQuestion):
     type: Literal["multi"] = Field(description="multi: pick any number of choices.")
 
     widget: ClassVar[Widget] = "many"
-    skip_hint: ClassVar[str] = "To skip, pick none and press Enter."
+    skip_message: ClassVar[str] = "skip_many"
     operators: ClassVar[tuple[str, ...]] = MULTI_OPS
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
@@ -729,7 +812,7 @@ class MultiChoiceQuestion(ChoiceQuestion):
         chosen = [i for i in ids if i in set(value)]
         exclusive = [c for c in ctx.choices if c.exclusive and c.id in chosen]
         if exclusive and len(chosen) > 1:
-            return None, f"'{exclusive[0].text}' cannot be chosen together with other answers"
+            return None, self.say("not_together", choice=exclusive[0].text)
         return chosen, None
 
 

@@ -58,6 +58,7 @@ class Record:
     version: int = 0  # raised by every save: a save names the version it read
     desk: Desk | None = None  # the desk that has it open, if any
     amended: str | None = None  # when staff last changed it after it was complete
+    language: str = "en"  # the language the patient read the questions in
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _token() -> str:
     return secrets.token_hex(3)
 
 
-def new_record(mode: str, definitions_hash: str, now: dt.datetime) -> Record:
+def new_record(mode: str, definitions_hash: str, now: dt.datetime, language: str = "en") -> Record:
     """An empty in-progress record; its id starts with the local date and time."""
     stamp = utc_stamp(now)
     local = now.astimezone().strftime("%Y%m%d-%H%M%S")
@@ -108,6 +109,7 @@ def new_record(mode: str, definitions_hash: str, now: dt.datetime) -> Record:
         answers={},
         asked=(),
         definitions_hash=definitions_hash,
+        language=language,
     )
 
 

@@ -1,9 +1,11 @@
 """Making text safe to show: no terminal control sequences, no invisible reordering, no
-characters that cannot be written out (lone surrogates from undecodable bytes)."""
+characters that cannot be written out (lone surrogates from undecodable bytes); and easy to
+compare (accents folded)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Whole escape sequences first (so no "[31m" is left behind), then any other control
 # character, then the bidirectional overrides that can make text read differently than stored.
@@ -36,3 +38,10 @@ def shown(text: str, limit: int = 60) -> str:
 def unreadable(text: str) -> bool:
     """Whether the text holds bytes that could not be decoded (kept as lone surrogates)."""
     return _SURROGATE.search(text) is not None
+
+
+def without_accents(text: str) -> str:
+    """Text with accents and other combining marks dropped: "años" reads as "anos"."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -20,6 +20,7 @@ from screening.core.guard import DISCLAIMER, NEXT_STEP
 from screening.core.models import PLACEHOLDER, Combined, Definitions, Questionnaire, ReviewItem
 from screening.core.rules import Point, run_rules
 from screening.core.sanitize import clean_text
+from screening.core.translation import language_name
 
 NOT_ANSWERED = "(not answered)"
 TYPED_MARKER = "[typed text]"
@@ -96,6 +97,17 @@ class RecordInfo:
     asked: tuple[str, ...] = ()  # the questions put, in order (for an unfinished record)
     amended: str = ""  # when staff last changed the complete record, as people read it
     audience: str = "staff"  # whose questions the interview asked: "staff" or "everyone"
+    language: str = "en"  # the language the patient read the questions in
+
+    @property
+    def language_note(self) -> str:
+        """A line for the header when the patient answered in another language."""
+        if self.language == "en":
+            return ""
+        return (
+            f"Answered in {language_name(self.language)}; typed text is shown as the "
+            "patient wrote it"
+        )
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,8 @@ class SummaryView:
     not_reached: tuple[str, ...] = ()
     not_reached_ids: tuple[str, ...] = ()
     amended: str = ""  # "Amended <local time>", or ""
+    language: str = "en"  # the language the patient answered in
+    language_note: str = ""  # the header line that says so, when it is not English
 
     @property
     def not_answered(self) -> tuple[str, ...]:
@@ -340,6 +354,8 @@ def build_summary(
         ),
         status=record.status if record is not None else "complete",
         **_progress(defs.questionnaire, answers, record),
+        language=record.language if record is not None else "en",
+        language_note=record.language_note if record is not None else "",
     )
 
 
@@ -399,6 +415,7 @@ def summary_data(view: SummaryView) -> dict[str, Any]:
         | {
             "title": view.title,
             "prepared": view.prepared,
+            "language": view.language,
             "header": {r.id: r.shown for r in view.header},
             "review_first": [
                 {"id": r.id, "label": r.label, "value": r.value, "flag": r.flag}
