@@ -83,3 +83,20 @@ def test_readme_lists_exactly_the_operators() -> None:
     start = readme.index("Operators:", readme.index("- Conditions are data"))
     listed = re.findall(r"`([a-z_]+)`", readme[start : readme.index("Unknown ids", start)])
     assert sorted(listed) == sorted(OPERATORS)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in MODULES
+        if p.parent.name in ("core", "adapters", "app") and p.name != "__init__.py"
+    ],
+    ids=lambda p: p.name,
+)
+def test_readme_layout_names_every_module(path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    layout = readme[readme.index("## Layout") :]
+    assert f" {path.name} " in layout, (
+        f"README Layout has no line for {path.parent.name}/{path.name}"
+    )
