@@ -1,6 +1,6 @@
 """The kinds of question. Each one parses, checks, bounds and shows its own answers.
 
-A question is one of six classes told apart by ``type``. What differs by kind lives on the
+A question is one of seven classes told apart by ``type``. What differs by kind lives on the
 class, so no other module asks which kind a question is. Messages say what is expected,
 never the value given: that value is patient data. A question speaks the language of its
 catalog (``say``): English, or the language the questionnaire was translated into.
