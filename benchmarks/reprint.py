@@ -45,7 +45,7 @@ def main() -> int:
         samples = [read_answers(p, defs.questionnaire, today) for p in sorted(PATIENTS.iterdir())]
         for n in range(count):
             answers = samples[n % len(samples)]
-            store.put(
+            store.insert(
                 with_answers(
                     new_record("staff", key, now),
                     stored_form(answers),
@@ -68,7 +68,7 @@ def main() -> int:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters.update(wrap=rendering.wrap, leader=rendering.leader)
+        env.filters.update(wrap=rendering.wrap, leader=rendering.leader, pack=rendering.pack)
         template = env.get_template("summary.txt.j2")
         views = [summary_view(defs, samples[n % len(samples)], today) for n in range(count)]
         start = time.perf_counter()

@@ -64,9 +64,10 @@ def _first_question(mode: str, env: dict[str, str]) -> Callable[[], float]:
 
     def run() -> float:
         start = time.perf_counter()
+        # --lang: the language screen a patient sees first is a choice, not start-up time.
         child = pexpect.spawn(
             command[0],
-            [*command[1:], "interview", "--mode", mode],
+            [*command[1:], "interview", "--mode", mode, "--lang", "en"],
             env=env,
             encoding="utf-8",
             timeout=30,
