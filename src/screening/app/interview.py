@@ -90,7 +90,7 @@ def run_interview(
     """Run one interview to its summary; return the files written (only when asked)."""
     with Store.open(options.store_path) as store:
         # A record named on the command line is looked up before anything is asked.
-        named = store.get(options.resume) if isinstance(options.resume, str) else None
+        named = store.find(options.resume) if isinstance(options.resume, str) else None
         prompter = prompter or make_prompter(options.plain, options.plain_reason, stdin, stdout)
         if options.resume:
             record = named or _pick(store, options.mode, prompter)
