@@ -218,3 +218,21 @@ def test_staff_ask_for_a_file_at_the_end(
     assert stat.S_IMODE(wanted.stat().st_mode) == 0o600
     written = wanted.read_text()
     assert written.startswith("# Test clinic questionnaire") and "Alex Example" in written
+
+
+def test_ctrl_o_does_not_end_a_choice_without_an_answer(
+    env: dict[str, str], kinds_args: list[str]
+) -> None:
+    child = spawn(["--mode", "patient", *kinds_args], env)
+    answer(child, "Ready to start?", "\r")
+    answer(child, "Where does it hurt?", "\r")
+    answer(child, "How long have you had pain?", "1 year\r")
+    for _ in range(5):
+        answer(child, "Question", "\r")
+    answer(child, "Pick an answer to change it", "\x0f")  # once: "accept and get next line"
+    child.send("\r")
+    answer(child, "Finish and send your answers?", "\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "internal error" not in (child.before or "")
