@@ -35,6 +35,7 @@ from screening.core.errors import (
     OutputError,
     ScreeningError,
 )
+from screening.core.kiosk import parse_duration
 from screening.core.records import parse_age, parse_since
 from screening.core.sanitize import clean_text
 
@@ -350,6 +351,40 @@ def interview(
         ),
         now,
     )
+
+
+@app.command()
+def kiosk(
+    idle: Annotated[
+        str,
+        typer.Option(
+            "--idle",
+            metavar="SECONDS|5m",
+            help="A form left untouched this long asks 'Are you still there?'; with no answer "
+            "in a minute it is saved as timed out and the screen cleared.",
+            callback=_checked(parse_duration),
+        ),
+    ] = "5m",
+    rules: RulesOption = None,
+    templates: TemplatesOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Patient after patient on this terminal, each form saved as its own record. Staff set
+    a passphrase first; only it leaves the kiosk (type 'staff' at the start screen)."""
+    from screening.app.kiosk import KioskOptions, run_kiosk
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise BadInputError("the kiosk needs a terminal (standard input and output)")
+    run_kiosk(
+        KioskOptions(
+            idle=parse_duration(idle),
+            rules_dir=rules or locations.rules_dir(),
+            templates_dir=templates or locations.templates_dir(),
+            store_path=locations.store_path(store),
+        ),
+        now,
+    )
+    typer.echo("The kiosk is closed.")
 
 
 @app.command()
