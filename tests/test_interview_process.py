@@ -311,3 +311,21 @@ def test_spanish_from_a_pipe_stops_in_spanish_and_resumes_in_spanish(
     assert "Pregunta 2 de 7" in done.stdout and "Gracias." in done.stdout
     with Store.open(tmp_path / "data" / "screening.db") as store:
         assert store.get(record.id).language == "es"
+
+
+def test_ctrl_o_does_not_end_a_choice_without_an_answer(
+    env: dict[str, str], kinds_args: list[str]
+) -> None:
+    child = spawn(["--mode", "patient", "--lang", "en", *kinds_args], env)
+    answer(child, "Ready to start?", "\r")
+    answer(child, "Where does it hurt?", "\r")
+    answer(child, "How long have you had pain?", "1 year\r")
+    for _ in range(5):
+        answer(child, "Question", "\r")
+    answer(child, "Pick an answer to change it", "\x0f")  # once: "accept and get next line"
+    child.send("\r")
+    answer(child, "Finish and send your answers?", "\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "internal error" not in (child.before or "")

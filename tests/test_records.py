@@ -17,6 +17,7 @@ import pytest
 
 from screening.adapters.store import Store
 from screening.core import guard
+from screening.core.records import reference
 from tests.conftest import NOW, TODAY, Cli, Clock
 from tests.terminal import answer, interview_env, skip_and_finish, spawn
 
@@ -72,6 +73,7 @@ def test_add_list_show(
         "status",
         "mode",
         "answers",
+        "note",
         "patient_name",
         "patient_id",
     ]
@@ -96,7 +98,7 @@ def test_add_list_show(
     assert "Alex" not in out and "DEMO" not in out and "patient_name" not in rows[0]
     code, out, _ = cli("records", "show", first, "--store", str(db))
     assert code == 0
-    assert f"id: {first}\nstatus: complete\nmode: staff\n" in out
+    assert f"id: {first}\nreference: {reference(first)}\nstatus: complete\nmode: staff\n" in out
     assert "created: 2026-11-21 15:00 +00:00\n" in out and "definitions: " in out
     assert "pain_duration_months  30" in out
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from screening.adapters.definition_files import take_snapshot
+from screening.adapters.desks import this_desk
 from screening.adapters.store import APPLICATION_ID, SCHEMA_VERSION, Store
 from screening.core.errors import (
     BadInputError,
@@ -302,6 +303,58 @@ def test_another_programs_file_is_refused_unmodified(
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == ("wal" if wal else "delete")
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0
     conn.close()
+
+
+def test_migration_to_the_kiosk_note(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with Store.open(path, migrate_to=3) as old:
+        key = old.keep_snapshot(Snapshot(SMALL_QUESTIONNAIRE, SMALL_RULES, ()))
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO records (id, created, updated, mode, status, answers, asked, "
+        "definitions_hash) VALUES ('r1', '2025-01-02T10:00:00+00:00', "
+        "'2025-01-02T10:00:00+00:00', 'patient', 'in_progress', '{}', '[]', ?)",
+        (key,),
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION == 5
+        record = store.get("r1")
+        assert record.note is None
+        store.claim(record, this_desk(NOW))
+        saved = store.save(with_answers(store.get("r1"), {}, [], NOW, note="timed_out"))
+        assert store.get("r1").note == "timed_out" == saved.note
+        with pytest.raises(sqlite3.IntegrityError):  # only the notes the tool knows
+            store._conn.execute("UPDATE records SET note = 'anything' WHERE id = 'r1'")
+
+
+class FailingCommit:
+    """A connection whose next commit fails, as on a full disk."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn, self.fail = conn, True
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql == "COMMIT" and self.fail:
+            self.fail = False
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+def test_a_failed_commit_is_rolled_back_and_the_next_write_goes_through(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        key = store.keep_snapshot(Snapshot(SMALL_QUESTIONNAIRE, SMALL_RULES, ()))
+        record = new_record("patient", key, NOW)
+        store._conn = FailingCommit(store._conn)  # type: ignore[assignment]
+        with pytest.raises(StoreError, match="cannot be used"):
+            store.insert(record)
+        assert list(store.records()) == []  # nothing half-written
+        store.insert(record)  # the same connection, the same record: no transaction left open
+        assert [r.id for r in store.records()] == [record.id]
 
 
 def test_a_new_store_carries_our_application_id(cli: Cli, tmp_path: Path) -> None:

@@ -169,6 +169,13 @@ def _records() -> Any:
     return records
 
 
+def _kiosk() -> Any:
+    """The kiosk's rules, imported only by the kiosk command (start-up time)."""
+    from screening.core import kiosk
+
+    return kiosk
+
+
 def _checked(parse: Callable[[str], object]) -> Callable[[str | None], str | None]:
     """An option callback: the value as given once ``parse`` takes it, else a usage error."""
 
@@ -367,6 +374,40 @@ def interview(
         ),
         now,
     )
+
+
+@app.command()
+def kiosk(
+    idle: Annotated[
+        str,
+        typer.Option(
+            "--idle",
+            metavar="SECONDS|5m",
+            help="A form left untouched this long asks 'Are you still there?'; with no answer "
+            "in a minute it is saved as timed out and the screen cleared.",
+            callback=_checked(lambda text: _kiosk().parse_duration(text)),
+        ),
+    ] = "5m",
+    rules: RulesOption = None,
+    templates: TemplatesOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Patient after patient on this terminal, each form saved as its own record. Staff set
+    a passphrase first; only it leaves the kiosk (type 'staff' at the start screen)."""
+    from screening.app.kiosk import KioskOptions, run_kiosk
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise BadInputError("the kiosk needs a terminal (standard input and output)")
+    run_kiosk(
+        KioskOptions(
+            idle=_kiosk().parse_duration(idle),
+            rules_dir=rules or locations.rules_dir(),
+            templates_dir=templates or locations.templates_dir(),
+            store_path=locations.store_path(store),
+        ),
+        now,
+    )
+    typer.echo("The kiosk is closed.")
 
 
 @app.command()

@@ -4,6 +4,8 @@ Two prompters with one interface: ``QuestionaryPrompter`` (arrow keys, inline va
 ``PlainPrompter`` (numbered choices and typed lines, for screen readers and pipes). Both raise
 KeyboardInterrupt on Ctrl-C and EOFError when input ends. Both speak from a catalog (``say``):
 their instructions, yes and no, and the keys and words that mean yes and no.
+``KioskPrompter`` adds what a kiosk needs: prompts that time out, a hidden staff word, a
+passphrase, a clean screen.
 """
 
 from __future__ import annotations
@@ -11,14 +13,24 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from screening.core.catalog import ENGLISH, Catalog
 from screening.core.errors import InputRefused
 from screening.core.sanitize import clean_text, without_accents
 
+if TYPE_CHECKING:
+    import asyncio
+
+    from prompt_toolkit.key_binding import KeyBindings
+
 # The longest line a plain prompt reads; the rest of a longer line is read and refused.
 MAX_LINE = 100_000
+# Ctrl-O ("accept and get the next line of history") would end a choice with no answer.
+NO_OP_KEYS = ("c-o",)
+# At the kiosk only Ctrl-C and Ctrl-D ask to stop; Ctrl-Q (which a choice takes for Ctrl-C,
+# and a typed answer for "insert the next key as it is"), Ctrl-Z and Ctrl-\ do nothing.
+KIOSK_NO_OP_KEYS = ("c-o", "c-q", "c-z", "c-\\")
 Validate = Callable[[str], str | None]
 ValidateMany = Callable[[list[str]], str | None]
 Choices = Sequence[tuple[str, str]]  # (id, label)
@@ -57,6 +69,13 @@ class QuestionaryPrompter:
         self._io: dict[str, Any] = {k: v for k, v in (("input", input), ("output", output)) if v}
         self._style = questionary.Style([("qmark", ""), ("instruction", "italic")])
 
+    def _run(self, question: Any, extra: Any = None) -> Any:
+        return self._run_app(question.application, extra)
+
+    def _run_app(self, app: Any, extra: Any = None) -> Any:
+        _add_keys(app, _quiet(NO_OP_KEYS), extra)
+        return app.run()
+
     def show(self, text: str, *, dim: bool = False) -> None:
         style = "italic" if dim else ""
         self._print(self._formatted([(style, clean_text(text))]), output=self._io.get("output"))
@@ -65,14 +84,16 @@ class QuestionaryPrompter:
         def check(value: str) -> bool | str:
             return validate(value) or True
 
-        answer: str = self._q.text(
-            _fit(clean_text(message)),
-            default=clean_text(default),
-            validate=check,
-            qmark="",
-            style=self._style,
-            **self._io,
-        ).unsafe_ask()
+        answer: str = self._run(
+            self._q.text(
+                _fit(clean_text(message)),
+                default=clean_text(default),
+                validate=check,
+                qmark="",
+                style=self._style,
+                **self._io,
+            )
+        )
         return answer
 
     def select(self, message: str, choices: Choices, *, default: str | None) -> str:
@@ -81,15 +102,17 @@ class QuestionaryPrompter:
         ]
         picked = next((o for o in options if o.value == default), None)
         instruction = self.say("select_instruction")
-        answer: str = self._q.select(
-            _fit(clean_text(message), room=len(instruction)),
-            choices=options,
-            default=picked,
-            qmark="",
-            style=self._style,
-            instruction=instruction,
-            **self._io,
-        ).unsafe_ask()
+        answer: str = self._run(
+            self._q.select(
+                _fit(clean_text(message), room=len(instruction)),
+                choices=options,
+                default=picked,
+                qmark="",
+                style=self._style,
+                instruction=instruction,
+                **self._io,
+            )
+        )
         return answer
 
     def checkbox(
@@ -104,17 +127,19 @@ class QuestionaryPrompter:
         def check(values: list[str]) -> bool | str:
             return validate(values) or True
 
-        answer: list[str] = self._q.checkbox(
-            _fit(clean_text(message), room=len(instruction)),
-            choices=options,
-            validate=check,
-            qmark="",
-            style=self._style,
-            instruction=instruction,
-            # The library then says "done (2 selections)" in English: show the picks instead.
-            erase_when_done=True,
-            **self._io,
-        ).unsafe_ask()
+        answer: list[str] = self._run(
+            self._q.checkbox(
+                _fit(clean_text(message), room=len(instruction)),
+                choices=options,
+                validate=check,
+                qmark="",
+                style=self._style,
+                instruction=instruction,
+                # The library then says "done (2 selections)" in English: show the picks instead.
+                erase_when_done=True,
+                **self._io,
+            )
+        )
         labels = dict(choices)
         picked = "; ".join(_flat(labels[a]) for a in answer) or self.say("none_picked")
         self.show(" " + _fit(f"{clean_text(message)} {picked}"))
@@ -162,7 +187,7 @@ class QuestionaryPrompter:
         session: PromptSession[bool] = PromptSession(
             tokens, key_bindings=keys, style=style, **self._io
         )
-        return bool(session.app.run())
+        return bool(self._run_app(session.app))
 
 
 def _fit(text: str, *, indent: int = 0, room: int = 0) -> str:
@@ -174,6 +199,122 @@ def _fit(text: str, *, indent: int = 0, room: int = 0) -> str:
     if room and len(lines[-1]) + room + 1 > width:
         lines.append("")
     return ("\n" + " " * indent).join(lines)
+
+
+class IdleTimeout(Exception):
+    """A kiosk prompt sat untouched for its time."""
+
+
+class KioskPrompter(QuestionaryPrompter):
+    """The kiosk's prompts. Each one gives up with IdleTimeout after ``idle`` seconds without
+    a key (None: it waits); Ctrl-D asks to stop as Ctrl-C does, Ctrl-Z and Ctrl-\\ do nothing,
+    and a SIGINT from outside is left to the kiosk's own handling.
+
+    A timer on the prompt's own event loop, restarted by every key, exits the prompt with
+    IdleTimeout: the prompt runs as usual in this thread, and nothing is left running after
+    it, unlike a thread or a task around ``ask_async``."""
+
+    def __init__(self, input: Any = None, output: Any = None) -> None:
+        super().__init__(input, output)
+        self.idle: float | None = None
+
+    def _run_app(self, app: Any, extra: Any = None) -> Any:
+        keys = _quiet(KIOSK_NO_OP_KEYS)
+
+        @keys.add("c-d", eager=True)
+        def _stop(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        _add_keys(app, keys, extra)
+        timer = _IdleTimer(app, self.idle) if self.idle else None
+        try:
+            return app.run(handle_sigint=False)
+        finally:
+            if timer:
+                timer.cancel()
+
+    def start(self, message: str, choices: Choices, *, word: str) -> str:
+        """The start screen: a choice, or ``word`` when it is typed there (nothing shows)."""
+        from prompt_toolkit.key_binding import KeyBindings
+
+        options = [self._q.Choice(title=_flat(label), value=cid) for cid, label in choices]
+        question = self._q.select(
+            clean_text(message),
+            choices=options,
+            qmark="",
+            style=self._style,
+            instruction=" ",
+            use_jk_keys=False,
+            **self._io,
+        )
+        keys = KeyBindings()
+
+        @keys.add(*word)
+        def _word(event: Any) -> None:
+            event.app.exit(result=word)
+
+        answer: str = self._run(question, keys)
+        return answer
+
+    def password(self, message: str) -> str:
+        """A typed secret, shown as stars."""
+        question = self._q.password(clean_text(message), qmark="", style=self._style, **self._io)
+        answer: str = self._run(question)
+        return answer
+
+    def clear(self) -> None:
+        """Clear the screen and its scroll-back: nothing shown before can be scrolled to."""
+        from prompt_toolkit.output.defaults import create_output
+
+        out = self._io.get("output") or create_output()
+        # Some terminals push a cleared screen into the scroll-back: clear that after too.
+        out.write_raw("\x1b[0m\x1b[3J")
+        out.erase_screen()
+        out.cursor_goto(0, 0)
+        out.write_raw("\x1b[3J")
+        out.flush()
+
+
+def _quiet(names: Sequence[str]) -> KeyBindings:
+    """Key bindings that make these keys do nothing."""
+    from prompt_toolkit.key_binding import KeyBindings
+
+    keys = KeyBindings()
+    for name in names:
+        keys.add(name, eager=True)(lambda event: None)
+    return keys
+
+
+def _add_keys(app: Any, *extra: Any) -> None:
+    """Bindings over the prompt's own: the later ones win."""
+    from prompt_toolkit.key_binding import merge_key_bindings
+
+    app.key_bindings = merge_key_bindings([b for b in (app.key_bindings, *extra) if b])
+
+
+class _IdleTimer:
+    """Exits a running prompt with IdleTimeout after ``seconds`` without a key."""
+
+    def __init__(self, app: Any, seconds: float) -> None:
+        self._app, self._seconds = app, seconds
+        self._handle: asyncio.TimerHandle | None = None
+        app.pre_run_callables.append(self._restart)
+        app.key_processor.before_key_press += self._restart
+
+    def _restart(self, _sender: object = None) -> None:
+        import asyncio
+
+        self.cancel()
+        self._handle = asyncio.get_running_loop().call_later(self._seconds, self._fire)
+
+    def _fire(self) -> None:
+        if self._app.is_running and not self._app.is_done:
+            self._app.exit(exception=IdleTimeout())
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
 
 
 class PlainPrompter:

@@ -27,7 +27,15 @@ from screening.core.errors import (
     StoreBusy,
     StoreError,
 )
-from screening.core.records import IDENTIFIERS, Change, Desk, Record, utc_stamp
+from screening.core.records import (
+    IDENTIFIERS,
+    Change,
+    Desk,
+    Record,
+    reference,
+    reference_tail,
+    utc_stamp,
+)
 from screening.core.snapshot import Snapshot
 
 BUSY_TIMEOUT_MS = 5000
@@ -81,6 +89,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 4: the language the patient answered in
         "ALTER TABLE records ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
     ),
+    (  # 5: why an unfinished interview stopped, for staff (a kiosk form that timed out)
+        "ALTER TABLE records ADD COLUMN note TEXT "
+        "CHECK (note IN ('timed_out', 'stopped', 'input_ended'))",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Stores made before the application id was set: recognised by their schema.
@@ -88,7 +100,7 @@ _LEGACY = {1: frozenset({"definitions", "records"}), 2: frozenset({"definitions"
 
 _COLUMNS = (
     "id, created, updated, mode, status, answers, asked, definitions_hash, version, "
-    "desk_host, desk_user, desk_pid, desk_since, desk_token, amended, language"
+    "desk_host, desk_user, desk_pid, desk_since, desk_token, amended, language, note"
 )
 _WIPE = "wipe_pending"
 # Statements built from the constant column lists here and IDENTIFIERS; every value is bound.
@@ -98,7 +110,7 @@ _SELECT_RECORD = f"SELECT {_COLUMNS} FROM records WHERE id = ?"  # noqa: S608
 _SELECT_RECORDS = f"SELECT {_COLUMNS} FROM records {_FILTER} ORDER BY created, rowid"  # noqa: S608
 _INSERT_RECORD = (
     f"INSERT INTO records ({_COLUMNS}, answer_count) "  # noqa: S608
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, NULL, ?, ?)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, NULL, ?, ?, ?)"
 )
 # The list's rows, formatted in SQL: created in local time, as the C library reads it (as
 # Python does), with its offset; for people "2026-11-21 16:05 +01:00", else ISO 8601.
@@ -112,9 +124,10 @@ _LOCAL = (
     "CAST(round((julianday(created, 'localtime') - julianday(created)) * 1440) AS INTEGER) AS m "
     f"FROM records {_FILTER}"
 )
+_NOTE = {True: "coalesce(note, '')", False: "note"}
 _SELECT_ROWS = {
     (people, named): (
-        f"SELECT id, {_WHEN[people]}, status, mode, answer_count"  # noqa: S608
+        f"SELECT id, {_WHEN[people]}, status, mode, answer_count, {_NOTE[people]}"  # noqa: S608
         + "".join(f", {v}" for v in _ANSWERED.values() if named)
         + f" FROM ({_LOCAL}) ORDER BY created, row"
     )
@@ -125,6 +138,9 @@ _SELECT_WIDTHS = (
     f"SELECT {', '.join(f'max(length({v}))' for v in _ANSWERED.values())} "  # noqa: S608
     f"FROM records {_FILTER}"
 )
+# Records whose id ends with a reference; there is no index on it, and none is needed: a
+# scan of 100,000 ids takes milliseconds and happens only when a person types one.
+_ENDING = "SELECT id FROM records WHERE substr(id, -6) = ? ORDER BY created, rowid LIMIT 10"
 _SELECT_WAITING = (
     "SELECT id, updated, mode, answer_count, "  # noqa: S608
     f"{', '.join(_ANSWERED.values())}, desk_host, desk_user, desk_pid, desk_since, desk_token "
@@ -260,9 +276,20 @@ class Store:
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            self._commit()
         if pending:
             self._finish_wipe(wait_ms=WIPE_WAIT_MS)
+
+    def _commit(self) -> None:
+        """Commit; a commit that fails (a full disk) is rolled back, so the next write can
+        begin: the caller still holds what it meant to write."""
+        try:
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+            raise
 
     def _migrate(self, target: int, *, empty: bool) -> None:
         """Bring the store to ``target`` in one transaction, and mark the file as ours.
@@ -334,6 +361,7 @@ class Store:
                         record.definitions_hash,
                         *_desk_values(desk),
                         record.language,
+                        record.note,
                         len(record.answers),
                     ),
                 )
@@ -352,7 +380,7 @@ class Store:
         desk = None if close else record.desk
         with self._write() as conn:
             done = conn.execute(
-                "UPDATE records SET updated = ?, status = ?, answers = ?, asked = ?, "
+                "UPDATE records SET updated = ?, status = ?, answers = ?, asked = ?, note = ?, "
                 "answer_count = ?, amended = coalesce(?, amended), version = version + 1, "
                 "desk_host = ?, desk_user = ?, desk_pid = ?, desk_since = ?, desk_token = ?, "
                 "language = ? WHERE id = ? AND version = ? AND desk_token IS ?",
@@ -361,6 +389,7 @@ class Store:
                     record.status,
                     json.dumps(record.answers),
                     json.dumps(list(record.asked)),
+                    record.note,
                     len(record.answers),
                     amended,
                     *_desk_values(desk),
@@ -435,6 +464,30 @@ class Store:
             raise BadInputError(f"no record with id '{record_id}' in {self.path}")
         return record
 
+    def find(self, given: str) -> Record:
+        """A record by its id, or by the reference a patient read out at the desk."""
+        with self._errors():
+            record = self._row(given)
+            tail = reference_tail(given) if record is None else None
+            ids = [] if tail is None else [r[0] for r in self._conn.execute(_ENDING, (tail,))]
+        if record is not None:
+            return record
+        if len(ids) > 1:
+            raise BadInputError(
+                f"reference {reference(ids[0])} fits {len(ids)} records ({', '.join(ids)}); "
+                "give the record id"
+            )
+        if not ids:
+            what = "id" if tail is None else "id or reference"
+            raise BadInputError(f"no record with {what} '{given}' in {self.path}")
+        return self.get(ids[0])
+
+    def reference_taken(self, record_id: str) -> bool:
+        """Whether a stored record already has the reference ``record_id`` would have."""
+        with self._errors():
+            row = self._conn.execute(_ENDING, (record_id[-6:],)).fetchone()
+        return row is not None
+
     def records(self, status: str | None = None, since: str | None = None) -> Iterator[Record]:
         """Records oldest first, read one at a time (``since``: a UTC stamp)."""
         with self._errors():
@@ -451,7 +504,8 @@ class Store:
     ) -> Iterator[tuple[Any, ...]]:
         """The list's columns only, picked and formatted in SQL, oldest first: id, created
         in local time with its offset (for ``people``, else ISO 8601), status, mode, answer
-        count, and with ``identifiers`` each of IDENTIFIERS ('' if not answered)."""
+        count, note ('' for people when there is none), and with ``identifiers`` each of
+        IDENTIFIERS ('' if not answered)."""
         with self._errors():
             cursor = self._conn.execute(_SELECT_ROWS[people, identifiers], (status, since))
         while True:
@@ -579,6 +633,7 @@ def _record(row: Sequence[Any]) -> Record:
         desk=_desk(row[9:14]),
         amended=row[14],
         language=row[15],
+        note=row[16],
     )
 
 

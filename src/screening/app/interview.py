@@ -105,7 +105,7 @@ def run_interview(
     language = chosen_language(options.language)
     with Store.open(options.store_path) as store:
         # A record named on the command line is looked up before anything is asked.
-        named = store.get(options.resume) if isinstance(options.resume, str) else None
+        named = store.find(options.resume) if isinstance(options.resume, str) else None
         prompter = prompter or make_prompter(
             options.plain, options.plain_reason, stdin, stdout, read_catalog(language or "en")[0]
         )

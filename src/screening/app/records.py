@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 from screening.core.records import (
     COMPLETE,
     IDENTIFIERS,
+    NOTES,
     Record,
     local_time,
     new_record,
     parse_age,
     parse_since,
+    reference,
     with_answers,
 )
 from screening.core.sanitize import clean_text
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 Confirm = Callable[[str], bool]
 # Local times as lists show them: "2026-11-21 16:05 +01:00".
 TIME_WIDTH = 23
+NOTE_WIDTH = max(map(len, NOTES))
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,10 @@ def list_records(
     ``identifiers``. Only the listed fields are read, and one row at a time. Times read
     "2026-11-21 16:05 +01:00" ``for_people``, else as ISO 8601 with the local offset."""
     after = parse_since(since, now) if since is not None else None
-    heads = ("id", "created", "status", "mode", "answers") + (IDENTIFIERS if identifiers else ())
-    widths = (22, TIME_WIDTH, 11, 7, 7) + (store.widths(status, after) if identifiers else ())
+    heads: tuple[str, ...] = ("id", "created", "status", "mode", "answers", "note")
+    widths: tuple[int, ...] = (22, TIME_WIDTH, 11, 7, 7, NOTE_WIDTH)
+    if identifiers:
+        heads, widths = heads + IDENTIFIERS, widths + store.widths(status, after)
     found = store.rows(status, after, identifiers, people=for_people)
 
     def rows() -> Iterator[tuple[str | int, ...]]:
@@ -63,7 +68,7 @@ def list_records(
             yield from found
             return
         for row in found:  # typed names and ids: no control characters reach a screen
-            yield (*row[:5], *(_one_line(v) for v in row[5:]))
+            yield (*row[:6], *(_one_line(v) for v in row[6:]))
 
     return Listing(heads, widths, rows())
 
@@ -74,9 +79,10 @@ def _one_line(value: Any) -> str:
 
 def show_record(store: Store, record_id: str) -> tuple[list[tuple[str, str]], Record]:
     """A record's facts as (name, value) lines, times local, and the record."""
-    r = store.get(record_id)
+    r = store.find(record_id)
     lines = [
         ("id", r.id),
+        ("reference", reference(r.id)),
         ("status", r.status),
         ("mode", r.mode),
         ("created", local_time(r.created)),
@@ -85,10 +91,17 @@ def show_record(store: Store, record_id: str) -> tuple[list[tuple[str, str]], Re
     ]
     if r.amended:
         lines.append(("amended", local_time(r.amended)))
+    if r.note:
+        lines.append(("note", f"{NOTES.get(r.note, r.note)}; {_go_on(r)}"))
     if r.desk:
         lines.append(("open at", r.desk.describe()))
     lines.append(("definitions", r.definitions_hash))
     return lines, r
+
+
+def _go_on(record: Record) -> str:
+    """How staff finish a record with the patient."""
+    return f"continue it with the patient: screening interview --resume {record.id} --mode staff"
 
 
 def start_record(

@@ -133,4 +133,4 @@ class Reprinter:
 
 def reprint(store: Store, record_id: str, fmt: Format, fallback_templates: Path) -> str:
     """A stored record's summary, exactly as it first read."""
-    return Reprinter(store, fallback_templates).summary(store.get(record_id), fmt)
+    return Reprinter(store, fallback_templates).summary(store.find(record_id), fmt)

@@ -24,6 +24,15 @@ STATUSES = (IN_PROGRESS, COMPLETE)
 IDENTIFIERS = ("patient_name", "patient_id")
 # The shape of the ids this tool makes: the local date and time, then six hex digits.
 RECORD_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$")
+# A record's reference is its id's last six hex digits, read out as "3F9-A1C".
+_REFERENCE = re.compile(r"[0-9a-f]{6}")
+# Why an unfinished interview stopped, for staff (kept until the record is saved again).
+TIMED_OUT, STOPPED, INPUT_ENDED = "timed_out", "stopped", "input_ended"
+NOTES = {
+    TIMED_OUT: "timed out at the kiosk (no one answered)",
+    STOPPED: "stopped at the kiosk by the patient",
+    INPUT_ENDED: "the kiosk's terminal closed",
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class Record:
     desk: Desk | None = None  # the desk that has it open, if any
     amended: str | None = None  # when staff last changed it after it was complete
     language: str = "en"  # the language the patient read the questions in
+    note: str | None = None  # one of NOTES: why an unfinished interview stopped
 
 
 @dataclass(frozen=True)
@@ -119,15 +129,31 @@ def with_answers(
     asked: Sequence[str],
     now: dt.datetime,
     status: str | None = None,
+    note: str | None = None,
 ) -> Record:
-    """The record with these answers (already in stored form), saved at ``now``."""
+    """The record with these answers (already in stored form), saved at ``now``. A save
+    without a ``note`` clears the last one: whoever goes on with the record has seen it."""
     return replace(
         record,
         answers=dict(answers),
         asked=tuple(asked),
         updated=utc_stamp(now),
         status=status or record.status,
+        note=note,
     )
+
+
+def reference(record_id: str) -> str:
+    """The short code a patient reads out at the desk: the id's last six hex digits."""
+    tail = record_id.rsplit("-", 1)[-1].upper()
+    return f"{tail[:3]}-{tail[3:]}"
+
+
+def reference_tail(text: str) -> str | None:
+    """The id ending a typed reference ("3F9-A1C", "3f9a1c") stands for, or None if the
+    text is not one."""
+    tail = "".join(text.split()).replace("-", "").lower()
+    return tail if _REFERENCE.fullmatch(tail) else None
 
 
 def changes(
