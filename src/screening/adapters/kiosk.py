@@ -14,8 +14,8 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from screening.adapters.prompts import IdleTimeout, KioskPrompter
-from screening.adapters.terminal import Save, TerminalInterview, fit
+from screening.adapters.prompts import IdleTimeout, KioskPrompter, fit
+from screening.adapters.terminal import Save, TerminalInterview
 from screening.core import kiosk as words
 from screening.core.errors import InputEnded, InterviewStopped
 from screening.core.interview import Interview

@@ -86,7 +86,7 @@ class QuestionaryPrompter:
 
         answer: str = self._run(
             self._q.text(
-                _fit(clean_text(message)),
+                fit(clean_text(message)),
                 default=clean_text(default),
                 validate=check,
                 qmark="",
@@ -98,13 +98,13 @@ class QuestionaryPrompter:
 
     def select(self, message: str, choices: Choices, *, default: str | None) -> str:
         options = [
-            self._q.Choice(title=_fit(_flat(label), indent=3), value=cid) for cid, label in choices
+            self._q.Choice(title=fit(_flat(label), indent=3), value=cid) for cid, label in choices
         ]
         picked = next((o for o in options if o.value == default), None)
         instruction = self.say("select_instruction")
         answer: str = self._run(
             self._q.select(
-                _fit(clean_text(message), room=len(instruction)),
+                fit(clean_text(message), room=len(instruction)),
                 choices=options,
                 default=picked,
                 qmark="",
@@ -119,7 +119,7 @@ class QuestionaryPrompter:
         self, message: str, choices: Choices, *, default: Sequence[str], validate: ValidateMany
     ) -> list[str]:
         options = [
-            self._q.Choice(title=_fit(_flat(label), indent=5), value=cid, checked=cid in default)
+            self._q.Choice(title=fit(_flat(label), indent=5), value=cid, checked=cid in default)
             for cid, label in choices
         ]
         instruction = self.say("checkbox_instruction")
@@ -129,7 +129,7 @@ class QuestionaryPrompter:
 
         answer: list[str] = self._run(
             self._q.checkbox(
-                _fit(clean_text(message), room=len(instruction)),
+                fit(clean_text(message), room=len(instruction)),
                 choices=options,
                 validate=check,
                 qmark="",
@@ -142,7 +142,7 @@ class QuestionaryPrompter:
         )
         labels = dict(choices)
         picked = "; ".join(_flat(labels[a]) for a in answer) or self.say("none_picked")
-        self.show(" " + _fit(f"{clean_text(message)} {picked}"))
+        self.show(" " + fit(f"{clean_text(message)} {picked}"))
         return answer
 
     def confirm(self, message: str, *, default: bool) -> bool:
@@ -190,7 +190,7 @@ class QuestionaryPrompter:
         return bool(self._run_app(session.app))
 
 
-def _fit(text: str, *, indent: int = 0, room: int = 0) -> str:
+def fit(text: str, *, indent: int = 0, room: int = 0) -> str:
     """Wrapped at word boundaries to the terminal's width, later lines indented by ``indent``
     (to stay under a choice's pointer); when the last line leaves no ``room`` for what the
     library adds after it (an instruction), that goes on a line of its own."""

@@ -8,14 +8,14 @@ language of the interview's questions.
 from __future__ import annotations
 
 import shutil
-import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
-from screening.adapters.prompts import Prompter
+from screening.adapters.prompts import Prompter, fit
 from screening.core.conditions import AnswerValue
 from screening.core.errors import InputEnded, InputRefused, InterviewStopped
 from screening.core.interview import Interview, Prompt, opening_text
+from screening.core.sanitize import one_line
 
 FINISH = "__finish__"
 REVIEW_WIDTH = 74
@@ -128,12 +128,6 @@ def ask(prompter: Prompter, prompt: Prompt, check: Check) -> str | list[str]:
     )
 
 
-def fit(text: str) -> str:
-    """Wrap at word boundaries to the terminal's width, so no word is cut at the edge."""
-    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
-    return "\n".join(textwrap.fill(line, width) for line in text.splitlines())
-
-
 def _one_line(text: str, width: int = 60) -> str:
-    flat = " ".join(text.split())
+    flat = one_line(text)
     return flat if len(flat) <= width else flat[: width - 3] + "..."

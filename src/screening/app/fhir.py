@@ -8,7 +8,6 @@ these runs; without it the command says what to install.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ from screening.core.answers import validate_answers
 from screening.core.conditions import AnswerValue
 from screening.core.errors import AnswersError, DefinitionError, MissingDependency, Problem
 from screening.core.models import Questionnaire
-from screening.core.snapshot import QUESTIONNAIRE_FILE, RULES_FILE
+from screening.core.snapshot import QUESTIONNAIRE_FILE, RULES_FILE, Snapshot
 
 NEEDS_FHIR = "FHIR needs fhir.resources: pip install 'screening[fhir]'"
 
@@ -39,10 +38,8 @@ def fhir() -> ModuleType:
 def definitions_version(questionnaire: str, rules: str) -> str:
     """The definitions hash, from the two files' texts: the Questionnaire's version, the same
     for a rules folder and for a record's stored copy of it."""
-    digest = hashlib.sha256()
-    for name, text in ((QUESTIONNAIRE_FILE, questionnaire), (RULES_FILE, rules)):
-        digest.update(name.encode() + b"\0" + text.encode("utf-8") + b"\0")
-    return digest.hexdigest()
+    # A snapshot without templates hashes exactly the two definition files.
+    return Snapshot(questionnaire, rules, ()).hash
 
 
 def fhir_questionnaire(rules_dir: Path) -> dict[str, Any]:

@@ -23,10 +23,10 @@ from typing import TextIO
 from screening.adapters import locations
 from screening.adapters.definition_files import load_definitions
 from screening.adapters.desks import STALE_AFTER, stale_reason, this_desk, user
-from screening.adapters.prompts import PlainPrompter, Prompter, QuestionaryPrompter
+from screening.adapters.prompts import PlainPrompter, Prompter, QuestionaryPrompter, fit
 from screening.adapters.rendering import SUFFIXES, Format
 from screening.adapters.store import Store
-from screening.adapters.terminal import TerminalInterview, fit
+from screening.adapters.terminal import TerminalInterview
 from screening.adapters.translations import (
     chosen_language,
     in_language,
@@ -58,7 +58,7 @@ from screening.core.records import (
     local_time,
     with_answers,
 )
-from screening.core.sanitize import clean_text
+from screening.core.sanitize import one_line
 
 FILE_FORMATS: dict[str, Format] = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
 
@@ -321,7 +321,7 @@ class _Session:
 
 def _names(record: Record) -> str:
     """How staff tell a record apart besides its id: " (name, clinic id)", where given."""
-    named = [_one_line(record.answers[k]) for k in IDENTIFIERS if record.answers.get(k)]
+    named = [one_line(record.answers[k]) for k in IDENTIFIERS if record.answers.get(k)]
     return f" ({', '.join(named)})" if named else ""
 
 
@@ -344,10 +344,6 @@ def _opening(options: InterviewOptions, prompter: Prompter) -> str:
         raise InterviewStopped(both("stopped_unsaved")) from None
     except EOFError:
         raise InputEnded(both("stopped_unsaved")) from None
-
-
-def _one_line(value: object) -> str:
-    return " ".join(clean_text(str(value)).split())
 
 
 def _mode_for(record: Record, asked_for: Mode | None, defs: Definitions) -> Mode:
@@ -408,7 +404,7 @@ def _pick(store: Store, mode: Mode | None, prompter: Prompter) -> Record:
     for w in waiting:  # newest first
         # The id and the time first: they tell records apart even when no name was given
         # (a patient's own form has none), and a narrow terminal cuts the end of a line.
-        who = ", ".join(_one_line(v) for v in (w.name, w.clinic_id) if _one_line(v))
+        who = ", ".join(one_line(v) for v in (w.name, w.clinic_id) if one_line(v))
         where = f", open at desk {w.desk.host}" if w.desk else ""
         label = (
             f"{w.id}  {local_time(w.updated)[:16]}  {w.mode}, {w.answers} answers"

@@ -27,6 +27,11 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 
+def one_line(value: object) -> str:
+    """Clean text on one line, its white space folded: a name or answer in a row or a list."""
+    return " ".join(clean_text(str(value)).split())
+
+
 def shown(text: str, limit: int = 60) -> str:
     """Clean text on one line, cut to ``limit`` characters: for naming a thing in a message."""
     flat = " ".join(clean_text(text).split())
