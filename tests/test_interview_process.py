@@ -183,7 +183,7 @@ def test_no_summary_file_unless_asked(
     assert done.returncode == 0, done.stderr
     assert "NEXT STEP: Discuss with a specialist." in done.stdout  # on screen, from the store
     assert "Save this summary as a file too? (y/N)" in done.stdout
-    assert "To print it: screening summary " in done.stdout
+    assert "To print it:\n  screening summary " in done.stdout
     assert "Summary written" not in done.stdout
     assert sorted(p.name for p in data.iterdir()) == ["cache", "screening.db"]
     patient = pipe(["--mode", "patient", *kinds_args], "y\n\n3 months\n" + "\n" * 5 + "1\ny\n", env)

@@ -313,7 +313,8 @@ class _Session:
         if files:
             prompter.show("Summary written to:\n" + "\n".join(f"  {f}" for f in files))
         prompter.show(
-            f"Record {record.id} is saved. To print it: "
+            # The command on a line of its own: a terminal must not break it for copying.
+            f"Record {record.id} is saved. To print it:\n  "
             f"screening summary {record.id} --format html --output FILE"
         )
         return files
