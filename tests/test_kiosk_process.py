@@ -234,7 +234,11 @@ def test_a_patient_who_stops_hands_back_with_a_code(
     assert (status, note, answers) == ("in_progress", "stopped", {"pain_location": "stopping knee"})
     listed = cli("records", "list", "--store", str(db)).out
     assert re.search(rf"{record_id} .* in_progress +patient +1 +stopped", listed), listed
+    settle(child)
     child.sendcontrol("c")  # stopping before any answer keeps nothing
+    # The start screen is drawn again and drops keys typed ahead: wait for it before Enter.
+    child.expect_exact("Press Enter to start.")
+    settle(child)
     child.send("\r")
     child.expect_exact("Where does it hurt?")
     child.sendcontrol("c")
