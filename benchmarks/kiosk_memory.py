@@ -2,7 +2,8 @@
 
 Runs `run_kiosk` in this process on the packaged questionnaire, with every key of every form
 typed ahead into a pipe (prompt_toolkit's own pipe input) and the screen written to a
-terminal emulator's stream thrown away. Each form answers every typed question it can,
+terminal emulator's stream thrown away. Patients pick the form's languages in turn. Each
+form answers every typed question it can,
 picks the first choice of each multiple-choice question and skips the rest; each is saved as
 its own record. The resident memory (RSS, from /proc/self/statm) is read at each clear of
 the screen, that is before each patient.
@@ -31,6 +32,7 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 from screening.adapters import locations
 from screening.adapters.definition_files import load_definitions
 from screening.adapters.prompts import Choices, KioskPrompter
+from screening.adapters.translations import offered_languages
 from screening.app.kiosk import KioskOptions, run_kiosk
 from screening.core.interview import SKIP, Interview
 
@@ -50,7 +52,7 @@ def form_keys() -> str:
     core: the answers the keys give, in the order the kiosk asks."""
     defs = load_definitions(locations.rules_dir())
     interview = Interview(defs, mode="patient")
-    keys = ["\r"]  # start
+    keys: list[str] = []
     while (prompt := interview.next_prompt()) is not None:
         raw: str | list[str]
         if prompt.widget == "many":
@@ -102,7 +104,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--forms", type=int, default=200)
     forms = parser.parse_args().forms
-    one = form_keys()
+    # Patients take the languages in turn (English answers are understood in each).
+    languages = len(offered_languages(locations.rules_dir()))
+    picks = ["\x1b[B" * n + "\r" for n in range(languages)]
+    ready = "\r" if languages > 1 else ""  # the opening, in the language picked
+    one = ready + form_keys()
     with tempfile.TemporaryDirectory() as folder:
         os.environ["SCREENING_DATA_DIR"] = folder
         options = KioskOptions(
@@ -120,8 +126,8 @@ def main() -> None:
 
             # Fed as the kiosk reads: a pipe holds only so much.
             def feed() -> None:
-                for _ in range(forms):
-                    pipe.send_text(one)
+                for n in range(forms):
+                    pipe.send_text(picks[n % languages] + one)
                 pipe.send_text(f"staff{PASSPHRASE}\r")
 
             threading.Thread(target=feed, daemon=True).start()

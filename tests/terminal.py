@@ -100,11 +100,14 @@ class Screen:
 
 
 def spawn_kiosk(
-    args: list[str], env: dict[str, str], patch: Mapping[str, float] | None = None
+    args: list[str],
+    env: dict[str, str],
+    patch: Mapping[str, float] | None = None,
+    start: str = "Press Enter to start.",
 ) -> tuple[pexpect.spawn, Screen]:
     """`screening kiosk ARGS` in a pseudo-terminal, with module constants set first (like a
-    shorter wait after wrong passphrases), and a Screen of all it writes. The passphrase is
-    set to PASSPHRASE."""
+    shorter wait after wrong passphrases), and a Screen of all it writes, at its ``start``
+    screen. The passphrase is set to PASSPHRASE."""
     sets = "".join(
         f"importlib.import_module({name.rsplit('.', 1)[0]!r}).{name.rsplit('.', 1)[1]} = {v!r}; "
         for name, v in (patch or {}).items()
@@ -123,7 +126,7 @@ def spawn_kiosk(
     child.logfile_read = screen
     answer(child, "Set the staff passphrase", PASSPHRASE + "\r")
     answer(child, "Type the same passphrase again", PASSPHRASE + "\r")
-    child.expect_exact("Press Enter to start.")
+    child.expect_exact(start)
     return child, screen
 
 

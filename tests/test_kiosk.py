@@ -22,6 +22,7 @@ from screening.adapters.store import Store
 from screening.app.kiosk import KioskOptions, run_kiosk
 from screening.core import guard
 from screening.core import kiosk as words
+from screening.core.catalog import ENGLISH
 from screening.core.errors import BadInputError
 from screening.core.records import Record, new_record, reference, reference_tail
 from tests.conftest import NOW, Cli, Clock
@@ -82,9 +83,10 @@ def run(kinds_dir: Path, write_templates: Callable[[], Path], db: Path, clock: C
         still_there: float | None = None,
         sleep: Callable[[float], None] = lambda _: None,
         prompter: type[KioskPrompter] = KioskPrompter,
+        rules: Path = kinds_dir,
     ) -> tuple[KioskHere, int]:
         here = KioskHere()
-        options = KioskOptions(idle, kinds_dir, write_templates(), db, still_there)
+        options = KioskOptions(idle, rules, write_templates(), db, still_there)
         with create_pipe_input() as pipe:
             thread = here.play(pipe, [*setup, *steps])
             asking = prompter(input=pipe, output=here.output())
@@ -170,17 +172,7 @@ def test_wait_in_words(seconds: float, text: str) -> None:
     assert words.wait_text(seconds) == text
 
 
-PATIENT_TEXTS = {
-    name: getattr(words, name)
-    for name in (
-        "START_QUESTION", "STOP_QUESTION", "STILL_THERE", "CODE", "STOPPED", "NOT_SAVED_YET",
-        "SAVING", "CLOSED_AT_DESK", "DONE_QUESTION",
-    )
-} | {
-    "choices": " ".join(
-        label + "." for _, label in (*words.START_CHOICES, *words.STILL_THERE_CHOICES)
-    )
-}  # fmt: skip
+PATIENT_TEXTS = {name: ENGLISH(name, code="4F2-A9C") for name in words.PATIENT_MESSAGES}
 
 
 @pytest.mark.parametrize("text", PATIENT_TEXTS.values(), ids=PATIENT_TEXTS.keys())
@@ -407,3 +399,102 @@ def test_a_code_that_fits_two_records_names_them(cli: Cli, db: Path, kinds_answe
 def test_the_kiosk_command_refuses(cli: Cli, args: list[str], message: str) -> None:
     done = cli("kiosk", *args)
     assert done.code == 2 and message in done.err
+
+
+# --- In the patient's language -------------------------------------------------------------
+
+PICK = "Pick a language, then press Enter. / Elija un idioma y presione Enter."
+DOWN = "\x1b[B"
+
+
+def test_the_start_screen_offers_each_language_in_its_own_words(
+    run: Run, db: Path, kinds_es_dir: Path
+) -> None:
+    here, saved = run(
+        [(PICK, "staff"), ("Staff passphrase", PASSPHRASE + "\r")], rules=kinds_es_dir
+    )
+    shown = "".join(here.screen.transcript)
+    assert saved == 0
+    assert "English: Start the form" in shown and "Español: Empezar el formulario" in shown
+    # The opening comes after the choice, in the language picked: not on the start screen.
+    assert "About this form" not in shown and "Sobre este formulario" not in shown
+
+
+def test_a_patient_who_picks_spanish_reads_the_form_in_spanish_and_the_next_starts_afresh(
+    run: Run, db: Path, kinds_es_dir: Path
+) -> None:
+    spanish: list[Step] = [
+        (PICK, DOWN + "\r"),
+        ("Sobre este formulario", ""),
+        ("¿Quiere empezar?", "\r"),
+        ("¿Dónde le duele?", "rodilla\r"),
+        ("¿Hace cuánto tiempo que tiene dolor?", "2 años\r" + "\r" * 4),
+        ("¿Algo más?", "\r"),
+        ("Elija una respuesta para cambiarla", "\r"),
+        ("¿Terminar y enviar sus respuestas?", "\r"),
+        ("Presione Enter cuando termine.", "\r"),
+    ]
+    english: list[Step] = [
+        (PICK, "\r"),
+        ("About this form", ""),
+        ("Ready to start?", "\r"),
+        *patient("hip")[1:],
+    ]
+    here, saved = run([*spanish, *english, (PICK, "staff"), *LEAVE[1:]], rules=kinds_es_dir)
+    assert saved == 2
+    first, second = records(db)
+    assert (first.language, first.answers) == (
+        "es",
+        {"pain_location": "rodilla", "pain_duration_months": 24},
+    )
+    assert (second.language, second.answers["pain_location"]) == ("en", "hip")
+    written = "".join(here.screen.transcript)
+    code = f"Su código para la recepción es {reference(first.id)}. Por favor, dígalo"
+    assert code in written and "Gracias. Ya terminó el formulario." in written
+    # The next patient's screens are English again, and the Spanish form is gone.
+    assert f"Your code for the front desk is {reference(second.id)}." in written
+    assert here.screen.scrollback() == [] and "rodilla" not in here.screen.everything()
+
+
+def test_stopping_and_idle_questions_read_in_the_patients_language(
+    run: Run, db: Path, kinds_es_dir: Path
+) -> None:
+    steps: list[Step] = [
+        (PICK, DOWN + "\r"),
+        ("¿Quiere empezar?", "\r"),
+        ("¿Dónde le duele?", "espalda\r"),
+        ("¿Hace cuánto tiempo que tiene dolor?", "\x03"),
+        ("¿Quiere parar y volver a la recepción?", "s"),
+        ("Usted paró el formulario.", "\r"),
+        (PICK, "staff"),
+        *LEAVE[1:],
+    ]
+    here, saved = run(steps, rules=kinds_es_dir)
+    [record] = records(db)
+    assert (saved, record.status, record.language) == (1, "in_progress", "es")
+    assert record.answers == {"pain_location": "espalda"}
+    assert f"Su código para la recepción es {reference(record.id)}." in "".join(
+        here.screen.transcript
+    )
+
+
+def test_saying_no_to_the_opening_goes_back_to_the_start_and_keeps_nothing(
+    run: Run, db: Path, kinds_es_dir: Path
+) -> None:
+    steps: list[Step] = [
+        (PICK, DOWN + "\r"),
+        ("¿Quiere empezar?", "n"),
+        (PICK, "staff"),
+        *LEAVE[1:],
+    ]
+    _, saved = run(steps, rules=kinds_es_dir)
+    assert saved == 0 and records(db) == []
+
+
+@pytest.mark.parametrize("name", words.PATIENT_MESSAGES)
+def test_every_word_a_patient_reads_at_the_kiosk_is_in_spanish(name: str) -> None:
+    from screening.adapters.translations import read_catalog
+
+    spanish, problems = read_catalog("es")
+    assert problems == []
+    assert name in spanish.messages and spanish(name, code="4F2-A9C") != ENGLISH(name, code="x")

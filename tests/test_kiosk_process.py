@@ -126,6 +126,45 @@ def test_three_patients_in_a_row_leave_nothing_on_screen_or_in_the_scrollback(
     assert gone(child) == 0
 
 
+def test_two_patients_in_two_languages(
+    kinds_es_args: list[str], env: dict[str, str], db: Path
+) -> None:
+    pick = "Pick a language, then press Enter. / Elija un idioma y presione Enter."
+    child, screen = spawn_kiosk([*kinds_es_args, "--store", str(db)], env, start=pick)
+    settle(child)  # keys typed before the screen is drawn are dropped
+    child.send("\x1b[B\r")  # Español
+    answer(child, "¿Quiere empezar?", "\r")
+    answer(child, "¿Dónde le duele?", "rodilla\r")
+    answer(child, "¿Hace cuánto tiempo que tiene dolor?", "6 meses\r")
+    for _ in range(5):
+        answer(child, "Pregunta", "\r")
+    answer(child, "Elija una respuesta para cambiarla", "\r")
+    answer(child, "¿Terminar y enviar sus respuestas?", "\r")
+    child.expect(r"Su código para la recepción es ([0-9A-F]{3}-[0-9A-F]{3})\.")
+    answer(child, "Presione Enter cuando termine.", "\r")
+    child.expect_exact(pick)
+    settle(child)
+    assert "rodilla" not in screen.everything() and screen.scrollback() == []
+    assert "English: Start the form" in screen.shown()
+    child.send("\r")  # English
+    answer(child, "Ready to start?", "\r")
+    answer(child, "Where does it hurt?", "hip\r")
+    answer(child, "How long have you had pain?", "\x03")
+    answer(child, "Stop and hand back to the front desk?", "y")
+    answer(child, "Press Enter when you are done.", "\r")
+    child.expect_exact(pick)
+    settle(child)
+    child.send("staff")
+    answer(child, "Staff passphrase", PASSPHRASE + "\r")
+    child.expect(pexpect.EOF)
+    with Store.open(db) as store:
+        kept = [(r.language, r.status, r.answers) for r in store.records()]
+    assert kept == [
+        ("es", "complete", {"pain_location": "rodilla", "pain_duration_months": 6}),
+        ("en", "in_progress", {"pain_location": "hip"}),
+    ]
+
+
 def junk(child: pexpect.spawn) -> None:
     """Press every control key, one at a time, as a curious hand would."""
     for key in JUNK:

@@ -11,12 +11,13 @@ terminal (end of input, or output that cannot be written) ends the form as Input
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from screening.adapters.prompts import IdleTimeout, KioskPrompter, fit
 from screening.adapters.terminal import Save, TerminalInterview
 from screening.core import kiosk as words
+from screening.core.catalog import Catalog
 from screening.core.errors import InputEnded, InterviewStopped
 from screening.core.interview import Interview
 
@@ -44,18 +45,24 @@ class Screens:
         finally:
             self.prompter.idle = before
 
+    @property
+    def say(self) -> Catalog:
+        """The patient's words, in the language on screen now."""
+        return self.prompter.say
+
     def clear(self) -> None:
         self.prompter.clear()
 
-    def start(self, opening: str) -> str | None:
-        """The start screen: a choice from START_CHOICES, the staff word, or None when the
-        screen should be drawn again (a key that means nothing here)."""
-        self.prompter.show(fit(opening))
+    def start(self, opening: str | None, catalogs: Sequence[Catalog]) -> str | None:
+        """The start screen (``opening`` above it, if any) in each of the ``catalogs``'
+        languages: the language picked, the staff word, or None when the screen should be
+        drawn again (a key that means nothing here)."""
+        if opening:
+            self.prompter.show(fit(opening))
+        question, choices = words.start_screen(catalogs)
         try:
             with self.waiting(None):
-                return self.prompter.start(
-                    words.START_QUESTION, words.START_CHOICES, word=words.STAFF_WORD
-                )
+                return self.prompter.start(question, choices, word=words.STAFF_WORD)
         except (KeyboardInterrupt, IdleTimeout):
             return None
 
@@ -63,7 +70,7 @@ class Screens:
         """Ctrl-C during a form: the patient may stop and hand back."""
         try:
             with self.waiting(self.idle):
-                return self.prompter.confirm(words.STOP_QUESTION, default=False)
+                return self.prompter.confirm(self.say("kiosk_stop"), default=False)
         except KeyboardInterrupt:
             return True
         except IdleTimeout:
@@ -73,8 +80,11 @@ class Screens:
         """Whether someone answers "Are you still there?" in time, and goes on."""
         try:
             with self.waiting(self._still_there):
+                say = self.say
                 picked = self.prompter.select(
-                    words.STILL_THERE, words.STILL_THERE_CHOICES, default="yes"
+                    say("kiosk_still_there"),
+                    [("yes", say("kiosk_go_on")), ("no", say("kiosk_close"))],
+                    default="yes",
                 )
         except KeyboardInterrupt:
             return True  # someone is there: back to the question, where Ctrl-C asks again
@@ -93,7 +103,8 @@ class Screens:
             contextlib.suppress(KeyboardInterrupt, IdleTimeout),
             self.waiting(seconds or self.idle),
         ):
-            self.prompter.select(words.DONE_QUESTION, words.DONE_CHOICES, default="done")
+            done = [("done", self.say("kiosk_done_choice"))]
+            self.prompter.select(self.say("kiosk_done"), done, default="done")
 
     def passphrase(self) -> str:
         """What staff type at the passphrase prompt ('' to go back)."""

@@ -36,7 +36,7 @@ from screening.adapters.translations import (
 from screening.app.records import start_record
 from screening.app.summaries import Reprinter, stored_definitions
 from screening.core.answers import stored_form
-from screening.core.catalog import ENGLISH, Catalog
+from screening.core.catalog import ENGLISH, Catalog, side_by_side
 from screening.core.conditions import AnswerValue
 from screening.core.errors import (
     BadInputError,
@@ -334,10 +334,7 @@ def _opening(options: InterviewOptions, prompter: Prompter) -> str:
     if options.mode != "patient" or options.plain_reason or len(languages) < 2:
         return "en"
     catalogs = [read_catalog(lang)[0] for lang in languages]
-    both = catalogs[0]
-    for other in catalogs[1:]:
-        both = both.beside(other)
-    prompter.say = both
+    prompter.say = both = side_by_side(catalogs)
     names = [(c.language, c("language_name")) for c in catalogs]
     try:
         return prompter.select(" / ".join(n for _, n in names), names, default="en")

@@ -27,8 +27,10 @@ from screening.adapters.desks import this_desk
 from screening.adapters.kiosk import CLOSED, KioskInterview, Screens, TimedOut
 from screening.adapters.prompts import KioskPrompter
 from screening.adapters.store import Store
+from screening.adapters.translations import in_language, offered_languages
 from screening.core import kiosk as words
 from screening.core.answers import stored_form
+from screening.core.catalog import Catalog, side_by_side
 from screening.core.conditions import AnswerValue
 from screening.core.errors import (
     InputEnded,
@@ -89,9 +91,16 @@ def run_kiosk(
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Serve patients until staff leave with the passphrase set at the start; the number of
-    forms saved. A closed terminal ends it with InputEnded once the form is saved."""
+    forms saved. A closed terminal ends it with InputEnded once the form is saved.
+
+    The form is offered in each language the questionnaire is translated into; a
+    translation with problems stops the kiosk here, at its start, where staff see it."""
     snapshot = take_snapshot(options.rules_dir, options.templates_dir)
     defs = definitions_from_snapshot(snapshot, locations.cache_dir())
+    local = {
+        language: in_language(defs, options.rules_dir, language)
+        for language in offered_languages(options.rules_dir)
+    }
     with Store.open(options.store_path) as store:  # any problem with it shows now, to staff
         store.keep_snapshot(snapshot)
     prompter = prompter or KioskPrompter()
@@ -101,7 +110,7 @@ def run_kiosk(
     try:
         held: Console = console or KioskConsole()
         with held:
-            kiosk = Kiosk(defs, snapshot, shelf, screens, lock, clock, sleep, held)
+            kiosk = Kiosk(local, snapshot, shelf, screens, lock, clock, sleep, held)
             kiosk.run()
     finally:
         shelf.close()
@@ -150,10 +159,11 @@ class Shelf:
 class Form:
     """One patient's record: made at the first answer, saved at each one after."""
 
-    def __init__(self, shelf: Shelf, snapshot: Snapshot, clock: Clock) -> None:
+    def __init__(self, shelf: Shelf, snapshot: Snapshot, clock: Clock, language: str) -> None:
         self.shelf, self.snapshot, self.clock = shelf, snapshot, clock
         now = clock()
-        self.record = replace(new_record("patient", snapshot.hash, now), desk=this_desk(now))
+        record = new_record("patient", snapshot.hash, now, language)
+        self.record = replace(record, desk=this_desk(now))
         self.stored = False
         self.pending = False  # the last save did not reach the store
 
@@ -194,7 +204,7 @@ class Kiosk:
 
     def __init__(
         self,
-        defs: Definitions,
+        local: Mapping[str, Definitions],  # by language, as a patient reads them
         snapshot: Snapshot,
         shelf: Shelf,
         screens: Screens,
@@ -203,8 +213,12 @@ class Kiosk:
         sleep: Callable[[float], None],
         console: Console,
     ) -> None:
-        self.defs, self.snapshot, self.shelf, self.screens = defs, snapshot, shelf, screens
+        self.local, self.snapshot, self.shelf, self.screens = local, snapshot, shelf, screens
         self.lock, self.clock, self.sleep, self.console = lock, clock, sleep, console
+        self.catalogs: list[Catalog] = [d.questionnaire.say for d in local.values()]
+        # With one language the start screen shows the opening; with more, the opening
+        # comes after the patient picks theirs.
+        self.opening = opening_text(local["en"]) if len(local) == 1 else None
         self.saved = 0
 
     def run(self) -> None:
@@ -214,27 +228,29 @@ class Kiosk:
             try:
                 self.screens.clear()
                 self.console.drop_typeahead()
-                picked = self.screens.start(opening_text(self.defs))
+                self.screens.prompter.say = side_by_side(self.catalogs)
+                picked = self.screens.start(self.opening, self.catalogs)
             except CLOSED:
                 raise InputEnded("the terminal closed") from None
             if picked == words.STAFF_WORD:
                 if self._staff_leave():
                     self.screens.clear()
                     return
-            elif picked is not None:
+            elif picked is not None and picked in self.local:
                 self.serve(picked)
 
-    def serve(self, start: str) -> None:
-        """One patient's form, from the first question to the code for the front desk.
-        ``start`` is what they picked on the start screen (one day, their language)."""
-        form = Form(self.shelf, self.snapshot, self.clock)
+    def serve(self, language: str) -> None:
+        """One patient's form in the language they picked, from the first question (or the
+        opening, when they picked a language) to the code for the front desk."""
+        defs = self.local[language]
+        form = Form(self.shelf, self.snapshot, self.clock, language)
         interview = Interview(
-            self.defs, mode="patient", today=self.clock().astimezone().date(), clock=self.clock
+            defs, mode="patient", today=self.clock().astimezone().date(), clock=self.clock
         )
         status, note = None, None
         try:
             KioskInterview(interview, self.screens, lambda a, q: self._keep(form, a, q)).run(
-                opening=False
+                opening=self.opening is None
             )
             status = COMPLETE
         except InterviewStopped:
@@ -244,7 +260,7 @@ class Kiosk:
         except (InputEnded, *CLOSED):
             note = INPUT_ENDED
         except (RecordTaken, RecordDeleted):
-            self._end_screen(words.CLOSED_AT_DESK)
+            self._end_screen(self.screens.say("kiosk_closed_at_desk"))
             return
         screen = note != INPUT_ENDED and self._cleared()
         if form.stored or interview.answers:
@@ -252,11 +268,12 @@ class Kiosk:
             self.saved += 1
         if not screen:
             raise InputEnded("the terminal closed")
-        code = words.CODE.format(code=reference(form.record.id))
+        say = self.screens.say
+        code = say("kiosk_code", code=reference(form.record.id))
         if form.stored and status == COMPLETE:
-            self._end_screen(f"{closing_text(self.defs)}\n\n{code}")
+            self._end_screen(f"{closing_text(defs)}\n\n{code}")
         elif form.stored and note == STOPPED:
-            self._end_screen(f"{words.STOPPED}\n\n{code}")
+            self._end_screen(f"{say('kiosk_stopped')}\n\n{code}")
 
     def _keep(self, form: Form, answers: Mapping[str, AnswerValue], asked: Sequence[str]) -> None:
         """Save an answer; if the store cannot take it, say so once and go on."""
@@ -264,7 +281,7 @@ class Kiosk:
             form.save(answers, asked)
         except StoreUnavailable:
             if not form.pending:
-                self.screens.notice(words.NOT_SAVED_YET)
+                self.screens.notice(self.screens.say("kiosk_not_saved_yet"))
             form.pending = True
 
     def _put_away(
@@ -286,7 +303,7 @@ class Kiosk:
                         "answers of the form at this kiosk are lost"
                     ) from None
                 if screen and not told:
-                    told, screen = True, self._said(words.SAVING)
+                    told, screen = True, self._said(self.screens.say("kiosk_saving"))
                 self.sleep(delay)
                 delay = min(RETRY_LONGEST, delay * 2)
             except (RecordTaken, RecordDeleted):

@@ -96,3 +96,12 @@ class Catalog:
 
 
 ENGLISH = Catalog()
+
+
+def side_by_side(catalogs: Sequence[Catalog]) -> Catalog:
+    """The catalogs' languages at once ("English / Español"), for a screen before one is
+    picked."""
+    both = catalogs[0]
+    for other in catalogs[1:]:
+        both = both.beside(other)
+    return both

@@ -13,35 +13,34 @@ import hmac
 import math
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from screening.core.catalog import Catalog
 from screening.core.errors import BadInputError
 from screening.core.sanitize import shown
 
-# What a patient reads at the kiosk (the opening and closing texts are the interview's own).
-START_QUESTION = "Press Enter to start."
-# One choice a language, once the form comes in more than one.
-START_CHOICES = (("start", "Start the form"),)
-STOP_QUESTION = "Stop and hand back to the front desk?"
-STILL_THERE = "Are you still there?"
-STILL_THERE_CHOICES = (
-    ("yes", "Yes. Go on with the form."),
-    ("no", "No. Close this form."),
-)
-CODE = "Your code for the front desk is {code}. Please read it out to them."
-STOPPED = "You stopped the form. Your answers so far are kept.\nPlease go to the front desk."
-NOT_SAVED_YET = (
-    "Please tell the front desk that the form cannot save right now.\n"
-    "Your answers are kept here. You can go on."
-)
-SAVING = (
-    "Please tell the front desk that the form cannot save right now.\n"
-    "Your answers are kept here. Please wait."
-)
-CLOSED_AT_DESK = "This form was closed at the front desk. Please go to the front desk."
-DONE_QUESTION = "Press Enter when you are done."
-DONE_CHOICES = (("done", "Done"),)
+# What a patient reads at the kiosk: ids in the message catalog (core/messages.py), so each
+# reads in the patient's language. The opening and closing texts are the interview's own.
+PATIENT_MESSAGES = (
+    "kiosk_start", "kiosk_start_choice", "kiosk_pick_language", "kiosk_stop",
+    "kiosk_still_there", "kiosk_go_on", "kiosk_close", "kiosk_code", "kiosk_stopped",
+    "kiosk_not_saved_yet", "kiosk_saving", "kiosk_closed_at_desk", "kiosk_done",
+    "kiosk_done_choice",
+)  # fmt: skip
+
+
+def start_screen(catalogs: Sequence[Catalog]) -> tuple[str, list[tuple[str, str]]]:
+    """The start screen's question, and its choices: one for each language the form comes
+    in, each in its own words (the value is the language)."""
+    if len(catalogs) == 1:
+        say = catalogs[0]
+        return say("kiosk_start"), [(say.language, say("kiosk_start_choice"))]
+    question = " / ".join(say("kiosk_pick_language") for say in catalogs)
+    return question, [
+        (say.language, f"{say('language_name')}: {say('kiosk_start_choice')}") for say in catalogs
+    ]
+
 
 # What staff read.
 STAFF_WORD = "staff"  # typed at the start screen, where nothing shows it

@@ -120,4 +120,23 @@ Your answers will go to the doctor or nurse before your visit.""",
     "saved_resume": "{why}. The answers so far are saved as record {id}\n"
     "To continue: screening interview --resume {id}",
     "saved_changes": "{why}. Every change so far is saved in record {id}.",
+    # --- The kiosk: what a patient reads there (adapters/kiosk.py, app/kiosk.py) ---
+    "kiosk_start": "Press Enter to start.",
+    "kiosk_start_choice": "Start the form",
+    # The start screen when the form comes in more than one language: one choice each.
+    "kiosk_pick_language": "Pick a language, then press Enter.",
+    "kiosk_stop": "Stop and hand back to the front desk?",
+    "kiosk_still_there": "Are you still there?",
+    "kiosk_go_on": "Yes. Go on with the form.",
+    "kiosk_close": "No. Close this form.",
+    "kiosk_code": "Your code for the front desk is {code}. Please read it out to them.",
+    "kiosk_stopped": "You stopped the form. Your answers so far are kept.\n"
+    "Please go to the front desk.",
+    "kiosk_not_saved_yet": "Please tell the front desk that the form cannot save right now.\n"
+    "Your answers are kept here. You can go on.",
+    "kiosk_saving": "Please tell the front desk that the form cannot save right now.\n"
+    "Your answers are kept here. Please wait.",
+    "kiosk_closed_at_desk": "This form was closed at the front desk. Please go to the front desk.",
+    "kiosk_done": "Press Enter when you are done.",
+    "kiosk_done_choice": "Done",
 }
