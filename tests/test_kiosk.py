@@ -456,7 +456,7 @@ def test_a_patient_who_picks_spanish_reads_the_form_in_spanish_and_the_next_star
     assert here.screen.scrollback() == [] and "rodilla" not in here.screen.everything()
 
 
-def test_stopping_and_idle_questions_read_in_the_patients_language(
+def test_the_stop_question_and_the_code_read_in_the_patients_language(
     run: Run, db: Path, kinds_es_dir: Path
 ) -> None:
     steps: list[Step] = [
@@ -476,6 +476,28 @@ def test_stopping_and_idle_questions_read_in_the_patients_language(
     assert f"Su código para la recepción es {reference(record.id)}." in "".join(
         here.screen.transcript
     )
+
+
+def test_the_idle_question_reads_in_the_patients_language(
+    run: Run, db: Path, kinds_es_dir: Path
+) -> None:
+    steps: list[Step] = [
+        (PICK, DOWN + "\r"),
+        ("¿Quiere empezar?", "\r"),
+        ("¿Dónde le duele?", "cadera\r"),
+        ("¿Sigue ahí?", DOWN + "\r"),  # "No. Cerrar este formulario."
+        (PICK, "staff"),
+        *LEAVE[1:],
+    ]
+    here, saved = run(steps, rules=kinds_es_dir, idle=0.3, still_there=5.0)
+    assert saved == 1
+    [record] = records(db)
+    assert (record.note, record.language, record.answers) == (
+        "timed_out",
+        "es",
+        {"pain_location": "cadera"},
+    )
+    assert "Sí. Seguir con el formulario." in "".join(here.screen.transcript)
 
 
 def test_saying_no_to_the_opening_goes_back_to_the_start_and_keeps_nothing(

@@ -249,6 +249,8 @@ class Kiosk:
         )
         status, note = None, None
         try:
+            if self.opening is None:
+                self.screens.clear()  # the opening, in the language picked, on a clean screen
             KioskInterview(interview, self.screens, lambda a, q: self._keep(form, a, q)).run(
                 opening=self.opening is None
             )
