@@ -520,3 +520,20 @@ def test_every_word_a_patient_reads_at_the_kiosk_is_in_spanish(name: str) -> Non
     spanish, problems = read_catalog("es")
     assert problems == []
     assert name in spanish.messages and spanish(name, code="4F2-A9C") != ENGLISH(name, code="x")
+
+
+@pytest.mark.parametrize(
+    ("choices", "hint"),
+    [([("done", "Done")], False), ([("yes", "Yes"), ("no", "No")], True)],
+)
+def test_arrow_keys_are_offered_only_where_there_is_a_choice_to_move_between(
+    choices: list[tuple[str, str]], hint: bool
+) -> None:
+    here = KioskHere()
+    with create_pipe_input() as pipe:
+        pipe.send_text("\r")
+        picked = KioskPrompter(input=pipe, output=here.output()).select(
+            "Press Enter when you are done.", choices, default=choices[0][0]
+        )
+    assert picked == choices[0][0]
+    assert ("(arrow keys, then Enter)" in "".join(here.screen.transcript)) is hint

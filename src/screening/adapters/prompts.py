@@ -101,7 +101,8 @@ class QuestionaryPrompter:
             self._q.Choice(title=fit(_flat(label), indent=3), value=cid) for cid, label in choices
         ]
         picked = next((o for o in options if o.value == default), None)
-        instruction = self.say("select_instruction")
+        # With one choice there is nothing to move between: Enter alone is the answer.
+        instruction = self.say("select_instruction") if len(options) > 1 else " "
         answer: str = self._run(
             self._q.select(
                 fit(clean_text(message), room=len(instruction)),
