@@ -132,7 +132,13 @@ def test_two_patients_in_two_languages(
     pick = "Pick a language, then press Enter. / Elija un idioma y presione Enter."
     child, screen = spawn_kiosk([*kinds_es_args, "--store", str(db)], env, start=pick)
     settle(child)  # keys typed before the screen is drawn are dropped
+    junk(child)  # every control key at the language screen: nothing happens
+    still_at(child, screen.shown(), pick, "Sobre este formulario")
     child.send("\x1b[B\r")  # Español
+    child.expect_exact("¿Quiere empezar?")
+    junk(child)
+    child.send("\x03")  # asks to stop, in Spanish; no goes back to the opening question
+    answer(child, "¿Quiere parar y volver a la recepción?", "n")
     answer(child, "¿Quiere empezar?", "\r")
     answer(child, "¿Dónde le duele?", "rodilla\r")
     answer(child, "¿Hace cuánto tiempo que tiene dolor?", "6 meses\r")
