@@ -45,12 +45,15 @@ def main() -> int:
         samples = [read_answers(p, defs.questionnaire, today) for p in sorted(PATIENTS.iterdir())]
         for n in range(count):
             answers = samples[n % len(samples)]
+            # A second apart, as records are made: ids share their time only within a second,
+            # and ten thousand random tokens in one second would collide.
+            made = now - dt.timedelta(seconds=n)
             store.insert(
                 with_answers(
-                    new_record("staff", key, now),
+                    new_record("staff", key, made),
                     stored_form(answers),
                     list(answers),
-                    now,
+                    made,
                     status=COMPLETE,
                 )
             )
