@@ -329,3 +329,60 @@ def test_ctrl_o_does_not_end_a_choice_without_an_answer(
     child.close()
     assert child.exitstatus == 0
     assert "internal error" not in (child.before or "")
+
+
+# Runs the real command; as the first question is put, says which of these modules are loaded.
+FIRST_QUESTION_SPY = """\
+import sys
+from screening.adapters import prompts
+from screening.cli import main
+
+run, apps, watched = prompts.QuestionaryPrompter._run_app, [], sys.argv[1].split(",")
+
+def spy(self, app, extra=None):
+    apps.append(app)
+    if len(apps) == 2:  # the first is "Ready to start?"
+        print("loaded:", sorted(m for m in watched if m in sys.modules))
+    return run(self, app, extra)
+
+prompts.QuestionaryPrompter._run_app = spy
+sys.argv[0:2] = ["screening"]
+main()
+"""
+# Only needed once the answers are in (summary, rules, guard, templates), or only when a
+# definitions file is read and checked rather than rebuilt from the cache.
+END_ONLY = (
+    "screening.adapters.rendering",
+    "screening.app.summaries",
+    "screening.core.summary",
+    "screening.core.rules",
+    "screening.core.guard",
+    "screening.core.checks",
+    "screening.adapters.yaml_files",
+    "jinja2",
+    "ruamel",
+    "html",
+)
+
+
+def loaded_at_first_question(args: list[str], env: dict[str, str], first: str) -> str:
+    child = pexpect.spawn(
+        sys.executable, ["-c", FIRST_QUESTION_SPY, ",".join(END_ONLY), *args], env=env,
+        encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120),
+    )  # fmt: skip
+    answer(child, "Ready to start?", "\r")
+    child.expect(r"loaded: \[(.*)\]")
+    loaded: str = child.match.group(1)
+    child.expect_exact(first)
+    child.terminate(force=True)
+    return loaded
+
+
+@pytest.mark.parametrize(("mode", "first"), [("staff", "Patient's full name"),
+                                             ("patient", "Where does it hurt?")])  # fmt: skip
+def test_the_first_question_is_put_before_the_end_is_loaded(
+    env: dict[str, str], kinds_args: list[str], mode: str, first: str
+) -> None:
+    args = ["interview", "--mode", mode, "--lang", "en", *kinds_args]
+    loaded_at_first_question(args, env, first)  # checks the files and fills the cache
+    assert loaded_at_first_question(args, env, first) == ""  # rebuilt from the cache

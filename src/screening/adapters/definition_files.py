@@ -13,11 +13,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from screening.adapters import reading
-from screening.core.checks import check_definitions
 from screening.core.errors import DefinitionError, Problem
 from screening.core.models import Definitions, Questionnaire, RuleSet
 from screening.core.old_format import old_format_hints
-from screening.core.snapshot import QUESTIONNAIRE_FILE, RULES_FILE, Snapshot
+from screening.core.snapshot import QUESTIONNAIRE_FILE, RULES_FILE, TEMPLATES, Snapshot
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -55,8 +54,6 @@ def inspect_definitions(rules_dir: Path) -> tuple[Definitions | None, list[Probl
 
 def take_snapshot(rules_dir: Path, templates_dir: Path) -> Snapshot:
     """The definition and template texts in use now."""
-    from screening.adapters.rendering import TEMPLATES
-
     return Snapshot(
         _read(rules_dir / QUESTIONNAIRE_FILE),
         _read(rules_dir / RULES_FILE),
@@ -102,6 +99,9 @@ def definitions_from_texts(questionnaire: str, rules: str, label: str) -> Defini
 def _inspect(
     qn_path: Path, rules_path: Path, texts: tuple[str, str] | None
 ) -> tuple[Definitions | None, list[Problem]]:
+    # The checks (and the guard's patterns) only when files are read: not for cached ones.
+    from screening.core.checks import check_definitions
+
     problems: list[Problem] = []
     qn_tree, qn = _load(qn_path, Questionnaire, problems, texts[0] if texts else None)
     rules_tree, rs = _load(rules_path, RuleSet, problems, texts[1] if texts else None)

@@ -18,13 +18,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from screening.adapters import locations
 from screening.adapters.definition_files import load_definitions
 from screening.adapters.desks import STALE_AFTER, stale_reason, this_desk, user
 from screening.adapters.prompts import PlainPrompter, Prompter, QuestionaryPrompter, fit
-from screening.adapters.rendering import SUFFIXES, Format
 from screening.adapters.store import Store
 from screening.adapters.terminal import TerminalInterview
 from screening.adapters.translations import (
@@ -34,7 +33,6 @@ from screening.adapters.translations import (
     read_catalog,
 )
 from screening.app.records import start_record
-from screening.app.summaries import Reprinter, stored_definitions
 from screening.core.answers import stored_form
 from screening.core.catalog import ENGLISH, Catalog
 from screening.core.conditions import AnswerValue
@@ -60,7 +58,12 @@ from screening.core.records import (
 )
 from screening.core.sanitize import one_line
 
-FILE_FORMATS: dict[str, Format] = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
+if TYPE_CHECKING:
+    from screening.adapters.rendering import Format
+    from screening.app.summaries import Reprinter
+
+# Summaries, templates and the guard are imported where the interview ends, not before the
+# first question: a patient waits for that screen.
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,8 @@ class _Session:
         """Open a stored record at this desk: a stopped interview, or a complete record for
         staff to complete or amend; ``speaking``: the language and the rules folder whose
         translation it is read in."""
+        from screening.app.summaries import stored_definitions
+
         # Go on with the definitions the first answers were given against.
         defs, _ = stored_definitions(store, record.definitions_hash, templates_dir)
         mode = _mode_for(record, asked_for, defs)
@@ -299,6 +304,8 @@ class _Session:
     def finish(self, prompter: Prompter, output_dir: Path | None) -> list[Path]:
         """The end screen. Staff see the summary as the store now holds it; a file is
         written only when asked for."""
+        from screening.app.summaries import Reprinter
+
         record = self.store.get(self.record.id)
         reprinter = Reprinter(self.store, self.templates_dir)
         files = _write_summaries(reprinter, record, output_dir) if output_dir else []
@@ -421,6 +428,7 @@ def _pick(store: Store, mode: Mode | None, prompter: Prompter) -> Record:
 def _write_summaries(reprinter: Reprinter, record: Record, folder: Path) -> list[Path]:
     """The summary as text and HTML in ``folder``, which the person named."""
     from screening.adapters.files import write_private
+    from screening.adapters.rendering import SUFFIXES
 
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -438,6 +446,9 @@ def _write_summaries(reprinter: Reprinter, record: Record, folder: Path) -> list
 def _offer_file(reprinter: Reprinter, record: Record, prompter: Prompter) -> list[Path]:
     """Ask whether staff want the summary as a file too (no, unless they say so)."""
     from screening.adapters.files import check_target, write_private
+    from screening.adapters.rendering import SUFFIXES
+
+    by_suffix: dict[str, Format] = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
 
     def check(typed: str) -> str | None:
         path = Path(typed.strip()).expanduser()
@@ -445,7 +456,7 @@ def _offer_file(reprinter: Reprinter, record: Record, prompter: Prompter) -> lis
             check_target(path)
         except OutputError as exc:
             return exc.message
-        if path.suffix not in FILE_FORMATS:
+        if path.suffix not in by_suffix:
             return "End the file name with .txt, .html, .md or .json."
         if not path.parent.is_dir():
             return f"There is no folder {path.parent}."
@@ -462,5 +473,5 @@ def _offer_file(reprinter: Reprinter, record: Record, prompter: Prompter) -> lis
     except (KeyboardInterrupt, EOFError):
         return []
     path = Path(typed.strip()).expanduser().absolute()
-    write_private(path, reprinter.summary(record, FILE_FORMATS[path.suffix]))
+    write_private(path, reprinter.summary(record, by_suffix[path.suffix]))
     return [path]

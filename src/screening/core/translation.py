@@ -15,7 +15,6 @@ import hashlib
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
-from screening.core import guard
 from screening.core.catalog import Catalog, UnitNames
 from screening.core.messages import EN
 from screening.core.models import PLACEHOLDER, Definitions, Questionnaire
@@ -134,6 +133,8 @@ def _check_entry(key: Key, english: str, entry: Entry, language: str) -> Iterato
             f"{dotted(key)}: placeholders differ: the English has {_listed(want)}, "
             f"the {language_name(language)} has {_listed(have)}",
         )
+    from screening.core import guard  # its patterns cost start-up time in English
+
     hits = guard.find_decision_language(entry.text, language=language)
     if hits:
         yield Finding(key, f"{dotted(key)}: {guard.describe(hits)}")
