@@ -7,8 +7,8 @@ A comparison names one question and exactly one operator, for example
 holds when q is unanswered.
 """
 
-from __future__ import annotations
-
+# Annotations stay real (no __future__ import): pydantic builds these classes at start-up and
+# would otherwise evaluate each field's annotation from its text.
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from functools import cached_property
@@ -77,7 +77,7 @@ class Compare(_Strict):
     )
 
     @model_validator(mode="after")
-    def _one_operator(self) -> Compare:
+    def _one_operator(self) -> "Compare":
         given = [op for op in OPERATORS if getattr(self, op) is not None]
         if len(given) != 1:
             raise ValueError(
@@ -98,7 +98,7 @@ class Compare(_Strict):
 class AllOf(_Strict):
     """Holds when every condition listed holds."""
 
-    all_: list[Condition] = Field(
+    all_: list["Condition"] = Field(
         alias="all", min_length=1, description="Holds when every condition listed holds."
     )
 
@@ -106,7 +106,7 @@ class AllOf(_Strict):
 class AnyOf(_Strict):
     """Holds when at least one condition listed holds."""
 
-    any_: list[Condition] = Field(
+    any_: list["Condition"] = Field(
         alias="any", min_length=1, description="Holds when at least one condition listed holds."
     )
 
@@ -114,7 +114,7 @@ class AnyOf(_Strict):
 class NotOf(_Strict):
     """Holds when the condition does not, also when its question is unanswered."""
 
-    not_: Condition = Field(
+    not_: "Condition" = Field(
         alias="not", description="Holds when this condition does not (also when unanswered)."
     )
 

@@ -1,7 +1,7 @@
 """Validated models of the definitions: the questionnaire, sources, criteria and rules."""
 
-from __future__ import annotations
-
+# Annotations stay real (no __future__ import): pydantic builds these classes at start-up and
+# would otherwise evaluate each field's annotation from its text.
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -130,7 +130,7 @@ class Source(_Strict):
     )
 
     @model_validator(mode="after")
-    def _dated(self) -> Source:
+    def _dated(self) -> "Source":
         if self.year is None and self.url is None and not self.undated:
             raise ValueError("a source needs a year or a url (or undated: true)")
         return self

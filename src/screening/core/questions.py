@@ -6,8 +6,8 @@ never the value given: that value is patient data. A question speaks the languag
 catalog (``say``): English, or the language the questionnaire was translated into.
 """
 
-from __future__ import annotations
-
+# Annotations stay real (no __future__ import): pydantic builds these classes at start-up and
+# would otherwise evaluate each field's annotation from its text.
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
@@ -78,9 +78,9 @@ class ChoiceLists(Protocol):
     """Where a question finds shared choice lists and earlier questions: the questionnaire."""
 
     @property
-    def choice_lists(self) -> Mapping[str, list[Choice]]: ...
+    def choice_lists(self) -> "Mapping[str, list[Choice]]": ...
 
-    def get(self, question_id: str) -> Question | None: ...
+    def get(self, question_id: str) -> "Question | None": ...
 
 
 class _Strict(BaseModel):
@@ -107,7 +107,7 @@ class Choice(_Strict):
     def clinician_label(self) -> str:
         return self.label or self.text
 
-    def in_words(self, text: str | None) -> Choice:
+    def in_words(self, text: str | None) -> "Choice":
         """The choice as a translation words it; the clinician's label stays as it was."""
         if text is None:
             return self
@@ -371,7 +371,7 @@ class NumberQuestion(QuestionBase):
     whole: ClassVar[bool] = False
 
     @model_validator(mode="after")
-    def _bounds_in_order(self) -> NumberQuestion:
+    def _bounds_in_order(self) -> "NumberQuestion":
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is greater than max")
         if self.input_units and len(self.examples) < 2:
@@ -563,7 +563,7 @@ class IntegerQuestion(NumberQuestion):
     whole: ClassVar[bool] = True
 
     @model_validator(mode="after")
-    def _no_units(self) -> IntegerQuestion:
+    def _no_units(self) -> "IntegerQuestion":
         if self.input_units is not None:
             raise ValueError("input_units fits a number question only")
         return self
@@ -692,7 +692,7 @@ class ChoiceQuestion(QuestionBase):
     operators: ClassVar[tuple[str, ...]] = CHOICE_OPS
 
     @model_validator(mode="after")
-    def _one_source_of_choices(self) -> ChoiceQuestion:
+    def _one_source_of_choices(self) -> "ChoiceQuestion":
         given = [self.choices, self.choice_list, self.choices_from]
         if sum(x is not None for x in given) != 1:
             raise ValueError("a choice question needs one of choices, choice_list or choices_from")
