@@ -350,8 +350,10 @@ sys.argv[0:2] = ["screening"]
 main()
 """
 # Only needed once the answers are in (summary, rules, guard, templates), or only when a
-# definitions file is read and checked rather than rebuilt from the cache.
+# definitions file is read, validated and checked rather than rebuilt from the cache.
 END_ONLY = (
+    "pydantic",
+    "screening.core.file_models",
     "screening.adapters.rendering",
     "screening.app.summaries",
     "screening.core.summary",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from screening.core.catalog import Catalog, UnitNames
 from screening.core.messages import EN
@@ -179,14 +179,13 @@ def translate(defs: Definitions, entries: Mapping[Key, Entry], say: Catalog) -> 
         name: [c.in_words(_text(entries.get(("choice_lists", name, c.id)))) for c in choices]
         for name, choices in qn.choice_lists.items()
     }
-    update = {
-        "questions": [q.translated(words("questions", q.id), say) for q in qn.questions],
-        "choice_lists": lists,
-        "crisis_line": _text(entries.get(("crisis_line",))) or qn.crisis_line,
-    }
-    copy = qn.model_copy(update=update)
-    copy.__dict__.pop("by_id", None)  # a cached lookup of the English questions
-    copy._say = say
+    copy = replace(
+        qn,
+        questions=[q.translated(words("questions", q.id), say) for q in qn.questions],
+        choice_lists=lists,
+        crisis_line=_text(entries.get(("crisis_line",))) or qn.crisis_line,
+    )
+    object.__setattr__(copy, "_say", say)  # not a field: frozen, and never compared
     return Definitions(questionnaire=copy, ruleset=defs.ruleset)
 
 
