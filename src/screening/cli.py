@@ -1,8 +1,8 @@
 """The command line: typer only. Each command parses its options, makes one call into
 ``app/`` and prints. Errors become messages and exit codes here, and only here."""
 
-from __future__ import annotations
-
+# Annotations stay real (no __future__ import): typer reads every command's options at each
+# start, and would otherwise compile and evaluate each annotation from its text.
 import gc
 
 # A short-lived command makes many objects at start-up and frees few: collecting them only
@@ -267,7 +267,7 @@ YesOption = Annotated[bool, typer.Option("--yes", help="Do not ask for confirmat
 
 
 @contextlib.contextmanager
-def open_store(given: Path | None, *, create: bool = False) -> Iterator[Store]:
+def open_store(given: Path | None, *, create: bool = False) -> "Iterator[Store]":
     """The record store the options name; reading commands never create one."""
     from screening.adapters.store import Store
 
@@ -724,7 +724,7 @@ def _confirmer(yes: bool) -> Any:
     return (lambda _question: True) if yes else confirm_at_terminal
 
 
-def _report(removal: Any, db: Store) -> None:
+def _report(removal: Any, db: "Store") -> None:
     """Say what a delete or purge did; exit 75 if the deleted data still waits in the log."""
     from screening.core.errors import WipePending
 
