@@ -354,26 +354,32 @@ def interview(
     store: StoreOption = None,
 ) -> None:
     """Ask the questions one at a time, then show the clinician's summary (staff)."""
-    from screening.app.interview import InterviewOptions, run_interview
-
     if record_id is not None and not resume:
         raise BadInputError(f"'{record_id}': a record ID goes with --resume")
-    terminal = sys.stdin.isatty()
-    run_interview(
-        InterviewOptions(
-            mode=mode.value if mode else None,
-            resume=record_id if record_id is not None else (True if resume else None),
-            prefill_file=answers,
-            plain=plain or not terminal,
-            plain_reason=None if plain or terminal else "not a terminal",
-            output_dir=output_dir,
-            rules_dir=rules or locations.rules_dir(),
-            templates_dir=templates or locations.templates_dir(),
-            store_path=locations.store_path(store),
-            language=lang,
-        ),
-        now,
-    )
+    # Loading the interview (its modules, the prompts, the definitions) makes objects that
+    # live as long as it does: no collection until the interview freezes them and starts.
+    gc.disable()
+    try:
+        from screening.app.interview import InterviewOptions, run_interview
+
+        terminal = sys.stdin.isatty()
+        run_interview(
+            InterviewOptions(
+                mode=mode.value if mode else None,
+                resume=record_id if record_id is not None else (True if resume else None),
+                prefill_file=answers,
+                plain=plain or not terminal,
+                plain_reason=None if plain or terminal else "not a terminal",
+                output_dir=output_dir,
+                rules_dir=rules or locations.rules_dir(),
+                templates_dir=templates or locations.templates_dir(),
+                store_path=locations.store_path(store),
+                language=lang,
+            ),
+            now,
+        )
+    finally:
+        gc.enable()
 
 
 @app.command()

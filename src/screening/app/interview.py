@@ -241,8 +241,10 @@ class _Session:
             asked=list(self.asked),
             clock=self.clock,
         )
-        # What start-up made lives as long as the interview: leave it out of collections.
+        # What start-up made lives as long as the interview: leave it out of collections,
+        # which come back now (loading ran without them).
         gc.freeze()
+        gc.enable()
         try:
             if self.answers and not self.stored:
                 self.save(self.answers, self.asked)
