@@ -1,4 +1,8 @@
-"""Validated models of the definitions: the questionnaire, sources, criteria and rules."""
+"""The definitions the program works with: the questionnaire, sources, criteria and rules.
+
+Plain frozen classes; a definition file is validated as ``file_models`` says, then made
+into these (as the definitions cache rebuilds them).
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,6 @@ from screening.core.questions import AnswerContext, Choice, Question, choices_fr
 
 # {question_id} in a rule's note quotes that answer.
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-# Plain classes: the files are validated as ``file_models`` says, then made into these.
 
 
 @dataclass(frozen=True, kw_only=True)
