@@ -331,18 +331,16 @@ def test_ctrl_o_does_not_end_a_choice_without_an_answer(
     assert "internal error" not in (child.before or "")
 
 
-# Runs the real command; as the first question is put, says which of these modules are loaded.
+# Runs the real command; as each prompt is put, says which of these modules are loaded.
 FIRST_QUESTION_SPY = """\
 import sys
 from screening.adapters import prompts
 from screening.cli import main
 
-run, apps, watched = prompts.QuestionaryPrompter._run_app, [], sys.argv[1].split(",")
+run, watched = prompts.QuestionaryPrompter._run_app, sys.argv[1].split(",")
 
 def spy(self, app, extra=None):
-    apps.append(app)
-    if len(apps) == 2:  # the first is "Ready to start?"
-        print("loaded:", sorted(m for m in watched if m in sys.modules))
+    print("loaded:", sorted(m for m in watched if m in sys.modules))
     return run(self, app, extra)
 
 prompts.QuestionaryPrompter._run_app = spy
@@ -367,24 +365,35 @@ END_ONLY = (
 )
 
 
-def loaded_at_first_question(args: list[str], env: dict[str, str], first: str) -> str:
+def loaded_at_first_question(
+    args: list[str], env: dict[str, str], first: str, opening: tuple[str, ...]
+) -> str:
     child = pexpect.spawn(
         sys.executable, ["-c", FIRST_QUESTION_SPY, ",".join(END_ONLY), *args], env=env,
         encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120),
     )  # fmt: skip
-    answer(child, "Ready to start?", "\r")
-    child.expect(r"loaded: \[(.*)\]")
+    for screen in opening:  # Enter at each: English, and ready to start
+        answer(child, screen, "\r")
+    child.expect(r"loaded: \[(.*)\]")  # as the first question is put
     loaded: str = child.match.group(1)
     child.expect_exact(first)
     child.terminate(force=True)
     return loaded
 
 
-@pytest.mark.parametrize(("mode", "first"), [("staff", "Patient's full name"),
-                                             ("patient", "Where does it hurt?")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "first", "opening"),
+    [
+        (["--mode", "staff"], "Patient's full name", ("Ready to start?",)),
+        (["--mode", "patient", "--lang", "en"], "Where does it hurt?", ("Ready to start?",)),
+        # The patient's opening screen names each language (English and Spanish here).
+        (["--mode", "patient"], "Where does it hurt?", ("English / Español", "Ready to start?")),
+    ],
+    ids=["staff", "patient", "patient choosing a language"],
+)
 def test_the_first_question_is_put_before_the_end_is_loaded(
-    env: dict[str, str], kinds_args: list[str], mode: str, first: str
+    env: dict[str, str], kinds_es_args: list[str], args: list[str], first: str, opening: tuple[str]
 ) -> None:
-    args = ["interview", "--mode", mode, "--lang", "en", *kinds_args]
-    loaded_at_first_question(args, env, first)  # checks the files and fills the cache
-    assert loaded_at_first_question(args, env, first) == ""  # rebuilt from the cache
+    command = ["interview", *args, *kinds_es_args]
+    loaded_at_first_question(command, env, first, opening)  # checks the files, fills the cache
+    assert loaded_at_first_question(command, env, first, opening) == ""  # rebuilt from the cache

@@ -110,7 +110,11 @@ def run_interview(
         # A record named on the command line is looked up before anything is asked.
         named = store.find(options.resume) if isinstance(options.resume, str) else None
         prompter = prompter or make_prompter(
-            options.plain, options.plain_reason, stdin, stdout, read_catalog(language or "en")[0]
+            options.plain,
+            options.plain_reason,
+            stdin,
+            stdout,
+            read_catalog(language or "en", locations.cache_dir())[0],
         )
         if options.resume:
             record = named or _pick(store, options.mode, prompter)
@@ -174,7 +178,7 @@ class _Session:
         mode: Mode = options.mode or "staff"
         today = clock().astimezone().date()
         defs = load_definitions(options.rules_dir, locations.cache_dir())
-        local = in_language(defs, options.rules_dir, language)
+        local = in_language(defs, options.rules_dir, language, locations.cache_dir())
         record = start_record(
             store, mode, options.rules_dir, options.templates_dir, clock(), language
         )
@@ -223,7 +227,7 @@ class _Session:
         # In the language asked for, else the record's own; the record keeps the one it was
         # started in. Staff amending a complete record work in English.
         language, rules_dir = speaking
-        local = in_language(defs, rules_dir, language) if rules_dir else defs
+        local = in_language(defs, rules_dir, language, locations.cache_dir()) if rules_dir else defs
         say = local.questionnaire.say
         names = _names(record) if mode == "staff" else ""
         greeting = "changing" if audited else f"continuing_{mode}"
@@ -342,7 +346,7 @@ def _opening(options: InterviewOptions, prompter: Prompter) -> str:
     languages = offered_languages(options.rules_dir)
     if options.mode != "patient" or options.plain_reason or len(languages) < 2:
         return "en"
-    catalogs = [read_catalog(lang)[0] for lang in languages]
+    catalogs = [read_catalog(lang, locations.cache_dir())[0] for lang in languages]
     both = catalogs[0]
     for other in catalogs[1:]:
         both = both.beside(other)
