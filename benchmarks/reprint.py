@@ -3,7 +3,8 @@ ratio to rendering the same template directly with Jinja2 (views built beforehan
 run. The ratio is context only: it moves the wrong way when a filter both sides share gets
 faster.
 
-Run: .venv/bin/python benchmarks/reprint.py [--records N]
+Run: .venv/bin/python benchmarks/reprint.py [--records N] (in a shell that sets
+PYTHONDONTWRITEBYTECODE, as a user's install runs: env -u PYTHONDONTWRITEBYTECODE ...)
 """
 
 from __future__ import annotations
