@@ -3,7 +3,8 @@ ratio to rendering the same template directly with Jinja2 (views built beforehan
 run. The ratio is context only: it moves the wrong way when a filter both sides share gets
 faster.
 
-Run: .venv/bin/python benchmarks/reprint.py [--records N]
+Run: .venv/bin/python benchmarks/reprint.py [--records N] (in a shell that sets
+PYTHONDONTWRITEBYTECODE, as a user's install runs: env -u PYTHONDONTWRITEBYTECODE ...)
 """
 
 from __future__ import annotations
@@ -45,12 +46,15 @@ def main() -> int:
         samples = [read_answers(p, defs.questionnaire, today) for p in sorted(PATIENTS.iterdir())]
         for n in range(count):
             answers = samples[n % len(samples)]
+            # A second apart, as records are made: ids share their time only within a second,
+            # and ten thousand random tokens in one second would collide.
+            made = now - dt.timedelta(seconds=n)
             store.insert(
                 with_answers(
-                    new_record("staff", key, now),
+                    new_record("staff", key, made),
                     stored_form(answers),
                     list(answers),
-                    now,
+                    made,
                     status=COMPLETE,
                 )
             )

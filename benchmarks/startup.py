@@ -4,7 +4,8 @@ Each round runs `python -c pass` and then every command once, so the baseline an
 commands see the same machine state (interleaved, not all baselines first). Medians, with the
 min-max of each ratio across rounds. The interview is timed from process start until the
 first question's own prompt is drawn, in a pseudo-terminal that answers the terminal's
-cursor-position requests as a real one does.
+cursor-position requests as a real one does. Every command runs as from a user's install,
+with compiled .pyc files (PYTHONDONTWRITEBYTECODE is dropped from its environment).
 
 Targets: `screening --help` <= 7x; first question on screen <= 15x.
 Run: .venv/bin/python benchmarks/startup.py [--rounds N]
@@ -47,10 +48,13 @@ def _run(*args: str, env: dict[str, str]) -> Callable[[], float]:
     return run
 
 
-def _python_pass() -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], check=True)
-    return time.perf_counter() - start
+def _python_pass(env: dict[str, str]) -> Callable[[], float]:
+    def run() -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True, env=env)
+        return time.perf_counter() - start
+
+    return run
 
 
 def _until(child: pexpect.spawn, text: str) -> None:
@@ -92,6 +96,9 @@ def main() -> int:
     env = {**os.environ, "SCREENING_DATA_DIR": data, "TERM": "xterm",
            "SCREENING_STORE": str(Path(data) / "bench.db")}  # fmt: skip
     env.pop("PROMPT_TOOLKIT_NO_CPR", None)
+    # As a user's install runs: with the modules' compiled .pyc files written and read.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    python_pass = _python_pass(env)
     try:
         record = subprocess.run(
             [*_screening(), "records", "add", "--answers", str(EXAMPLE)],
@@ -112,13 +119,13 @@ def main() -> int:
             "summary ID": _run("summary", record.stdout.strip(), env=env),
             "records list": _run("records", "list", env=env),
         }
-        for run in (_python_pass, *commands.values()):
+        for run in (python_pass, *commands.values()):
             run()  # warm the file cache and the definitions cache once
         base: list[float] = []
         ratios: dict[str, list[float]] = {name: [] for name in commands}
         seconds: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(rounds):
-            baseline = _python_pass()
+            baseline = python_pass()
             base.append(baseline)
             for name, run in commands.items():
                 took = run()

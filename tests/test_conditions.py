@@ -8,9 +8,16 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from screening.core.conditions import Condition, evaluate, referenced_questions
+from screening.core import file_models
+from screening.core.conditions import Condition, condition_from, evaluate, referenced_questions
 
-parse: TypeAdapter[Any] = TypeAdapter(Condition)
+validator: TypeAdapter[Any] = TypeAdapter(file_models.Condition)
+
+
+def parse(raw: Any) -> Condition:
+    """A condition as a file holds it: validated, then made into the plain classes."""
+    return condition_from(validator.validate_python(raw).model_dump())
+
 
 ANSWERS: dict[str, Any] = {
     "months": 6,
@@ -64,7 +71,7 @@ CASES = [
 
 @pytest.mark.parametrize(("raw", "expected"), CASES)
 def test_condition_forms(raw: dict[str, Any], expected: bool) -> None:
-    assert evaluate(parse.validate_python(raw), ANSWERS) is expected
+    assert evaluate(parse(raw), ANSWERS) is expected
 
 
 @pytest.mark.parametrize(
@@ -80,11 +87,11 @@ def test_condition_forms(raw: dict[str, Any], expected: bool) -> None:
 )
 def test_malformed_conditions_are_refused(raw: Any) -> None:
     with pytest.raises(ValidationError):
-        parse.validate_python(raw)
+        parse(raw)
 
 
 def test_referenced_questions_in_order_once() -> None:
-    cond = parse.validate_python(
+    cond = parse(
         {
             "any": [
                 {"question": "b", "answered": True},

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from screening.adapters.definition_files import inspect_definitions, load_definitions
+from screening.core import conditions, file_models, models, questions
 from screening.core.errors import DefinitionError
 from screening.core.models import Definitions
 from tests.conftest import (
@@ -180,7 +184,7 @@ def test_cache_gives_the_same_definitions_without_validating(
     first = load_definitions(folder, cache)
     [cached] = list(cache.iterdir())
     again = load_definitions(folder, cache)
-    assert again == first and again.model_dump() == first.model_dump()
+    assert again == first and asdict(again) == asdict(first)
     # The cache is rebuilt as it is (that is what makes it fast); the guard still reads every
     # summary, so even a cache edited by hand cannot put a verdict on a page.
     cached.write_text(cached.read_text().replace("Pain for", "Eligible: pain for"))
@@ -199,3 +203,33 @@ def test_changed_files_miss_the_cache(write_defs: WriteDefs, tmp_path: Path) -> 
     changed = load_definitions(write_defs(rules=SMALL_RULES.replace("History", "Past")), cache)
     assert changed.ruleset.categories[0].title == "Past"
     assert len(list(cache.iterdir())) == 2
+
+
+PLAIN = {**vars(conditions), **vars(questions), **vars(models)}
+
+
+def _file_models() -> list[type[BaseModel]]:
+    return [
+        c
+        for c in vars(file_models).values()
+        if isinstance(c, type)
+        and issubclass(c, BaseModel)
+        and c.__module__ == file_models.__name__
+        and not c.__name__.startswith("_")
+    ]
+
+
+@pytest.mark.parametrize("checked", _file_models(), ids=lambda c: c.__name__)
+def test_each_file_model_matches_its_plain_class(checked: type[BaseModel]) -> None:
+    """What a file is validated as and what it is made into have the same fields, in the same
+    order, with the same defaults (a question's type is the plain class's own)."""
+    fields = {f.name: f for f in dataclasses.fields(PLAIN[checked.__name__])}
+    assert list(fields) == list(checked.model_fields)
+    for name, info in checked.model_fields.items():
+        f = fields[name]
+        if info.is_required():
+            assert name == "type" or (f.default is f.default_factory is dataclasses.MISSING)
+        elif f.default_factory is not dataclasses.MISSING:
+            assert f.default_factory() == info.get_default(call_default_factory=True), name
+        else:
+            assert f.default == info.get_default(), name

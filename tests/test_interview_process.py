@@ -329,3 +329,71 @@ def test_ctrl_o_does_not_end_a_choice_without_an_answer(
     child.close()
     assert child.exitstatus == 0
     assert "internal error" not in (child.before or "")
+
+
+# Runs the real command; as each prompt is put, says which of these modules are loaded.
+FIRST_QUESTION_SPY = """\
+import sys
+from screening.adapters import prompts
+from screening.cli import main
+
+run, watched = prompts.QuestionaryPrompter._run_app, sys.argv[1].split(",")
+
+def spy(self, app, extra=None):
+    print("loaded:", sorted(m for m in watched if m in sys.modules))
+    return run(self, app, extra)
+
+prompts.QuestionaryPrompter._run_app = spy
+sys.argv[0:2] = ["screening"]
+main()
+"""
+# Only needed once the answers are in (summary, rules, guard, templates), or only when a
+# definitions file is read, validated and checked rather than rebuilt from the cache.
+END_ONLY = (
+    "pydantic",
+    "screening.core.file_models",
+    "screening.adapters.rendering",
+    "screening.app.summaries",
+    "screening.core.summary",
+    "screening.core.rules",
+    "screening.core.guard",
+    "screening.core.checks",
+    "screening.adapters.yaml_files",
+    "jinja2",
+    "ruamel",
+    "html",
+)
+
+
+def loaded_at_first_question(
+    args: list[str], env: dict[str, str], first: str, opening: tuple[str, ...]
+) -> str:
+    child = pexpect.spawn(
+        sys.executable, ["-c", FIRST_QUESTION_SPY, ",".join(END_ONLY), *args], env=env,
+        encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120),
+    )  # fmt: skip
+    for screen in opening:  # Enter at each: English, and ready to start
+        answer(child, screen, "\r")
+    child.expect(r"loaded: \[(.*)\]")  # as the first question is put
+    loaded: str = child.match.group(1)
+    child.expect_exact(first)
+    child.terminate(force=True)
+    return loaded
+
+
+@pytest.mark.parametrize(
+    ("args", "first", "opening"),
+    [
+        (["--mode", "staff"], "Patient's full name", ("Ready to start?",)),
+        (["--mode", "patient", "--lang", "en"], "Where does it hurt?", ("Ready to start?",)),
+        # The patient's opening screen names each language (English and Spanish here).
+        (["--mode", "patient"], "Where does it hurt?", ("English / Español", "Ready to start?")),
+    ],
+    ids=["staff", "patient", "patient choosing a language"],
+)
+def test_the_first_question_is_put_before_the_end_is_loaded(
+    env: dict[str, str], kinds_es_args: list[str], args: list[str], first: str, opening: tuple[str]
+) -> None:
+    command = ["interview", *args, *kinds_es_args]
+    loaded_at_first_question(command, env, first, opening)  # checks the files, fills the cache
+    assert loaded_at_first_question(command, env, first, opening) == ""  # rebuilt from the cache

@@ -14,9 +14,9 @@ import pytest
 
 from screening.adapters.rendering import FORMATS, TEMPLATES, Format, plain_text, render
 from screening.core import guard
-from screening.core.answers import validate_answers
+from screening.core.answers import show_answer, validate_answers
 from screening.core.models import Definitions
-from screening.core.summary import show_answer, summarise
+from screening.core.summary import summarise
 from tests.conftest import TODAY, WriteTemplates
 
 TYPED: dict[str, Any] = {

@@ -345,3 +345,44 @@ def test_interview_in_a_language_the_questionnaire_lacks(
         f"screening: {kinds_dir / 'i18n' / 'es.yaml'}: no such file: this questionnaire has no "
         "Spanish translation (it offers: en)"
     ]
+
+
+def _no_yaml(*args: object) -> None:
+    raise AssertionError("a cached catalog was parsed again")
+
+
+def test_the_program_messages_are_rebuilt_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screening.adapters import yaml_files
+    from screening.adapters.translations import read_catalog
+
+    cache = tmp_path / "cache"
+    fresh, problems = read_catalog("es", cache)
+    assert problems == [] and fresh("yes") != "yes"
+    assert [p.name.startswith("messages-") for p in cache.iterdir()] == [True]
+    monkeypatch.setattr(yaml_files, "parse", _no_yaml)
+    assert read_catalog("es", cache) == (fresh, [])
+
+
+@pytest.mark.parametrize("change", ["the translation", "the English"])
+def test_messages_are_read_again_when_either_side_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    from screening.adapters import translations
+    from screening.core.messages import EN
+
+    locales, cache = tmp_path / "locales", tmp_path / "cache"
+    locales.mkdir()
+    text = (translations.LOCALES / "es.yaml").read_text()
+    (locales / "es.yaml").write_text(text)
+    monkeypatch.setattr(translations, "LOCALES", locales)
+    assert translations.read_catalog("es", cache)[1] == []
+    if change == "the translation":  # an entry held to English it no longer matches
+        ready = next(line for line in text.splitlines() if line.strip().startswith("ready:"))
+        (locales / "es.yaml").write_text(text.replace(ready, '  ready: {en: "00000000", es: ¿Y?}'))
+    else:
+        monkeypatch.setattr("screening.core.translation.EN", {**EN, "ready": "Shall we?"})
+    _, problems = translations.read_catalog("es", cache)
+    assert [p.message.split(":")[0] for p in problems] == ["messages.ready"]
+    assert len(list(cache.iterdir())) == 1  # a catalog with problems is not kept

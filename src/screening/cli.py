@@ -1,8 +1,8 @@
 """The command line: typer only. Each command parses its options, makes one call into
 ``app/`` and prints. Errors become messages and exit codes here, and only here."""
 
-from __future__ import annotations
-
+# Annotations stay real (no __future__ import): typer reads every command's options at each
+# start, and would otherwise compile and evaluate each annotation from its text.
 import gc
 
 # A short-lived command makes many objects at start-up and frees few: collecting them only
@@ -267,7 +267,7 @@ YesOption = Annotated[bool, typer.Option("--yes", help="Do not ask for confirmat
 
 
 @contextlib.contextmanager
-def open_store(given: Path | None, *, create: bool = False) -> Iterator[Store]:
+def open_store(given: Path | None, *, create: bool = False) -> "Iterator[Store]":
     """The record store the options name; reading commands never create one."""
     from screening.adapters.store import Store
 
@@ -354,26 +354,32 @@ def interview(
     store: StoreOption = None,
 ) -> None:
     """Ask the questions one at a time, then show the clinician's summary (staff)."""
-    from screening.app.interview import InterviewOptions, run_interview
-
     if record_id is not None and not resume:
         raise BadInputError(f"'{record_id}': a record ID goes with --resume")
-    terminal = sys.stdin.isatty()
-    run_interview(
-        InterviewOptions(
-            mode=mode.value if mode else None,
-            resume=record_id if record_id is not None else (True if resume else None),
-            prefill_file=answers,
-            plain=plain or not terminal,
-            plain_reason=None if plain or terminal else "not a terminal",
-            output_dir=output_dir,
-            rules_dir=rules or locations.rules_dir(),
-            templates_dir=templates or locations.templates_dir(),
-            store_path=locations.store_path(store),
-            language=lang,
-        ),
-        now,
-    )
+    # Loading the interview (its modules, the prompts, the definitions) makes objects that
+    # live as long as it does: no collection until the interview freezes them and starts.
+    gc.disable()
+    try:
+        from screening.app.interview import InterviewOptions, run_interview
+
+        terminal = sys.stdin.isatty()
+        run_interview(
+            InterviewOptions(
+                mode=mode.value if mode else None,
+                resume=record_id if record_id is not None else (True if resume else None),
+                prefill_file=answers,
+                plain=plain or not terminal,
+                plain_reason=None if plain or terminal else "not a terminal",
+                output_dir=output_dir,
+                rules_dir=rules or locations.rules_dir(),
+                templates_dir=templates or locations.templates_dir(),
+                store_path=locations.store_path(store),
+                language=lang,
+            ),
+            now,
+        )
+    finally:
+        gc.enable()
 
 
 @app.command()
@@ -724,7 +730,7 @@ def _confirmer(yes: bool) -> Any:
     return (lambda _question: True) if yes else confirm_at_terminal
 
 
-def _report(removal: Any, db: Store) -> None:
+def _report(removal: Any, db: "Store") -> None:
     """Say what a delete or purge did; exit 75 if the deleted data still waits in the log."""
     from screening.core.errors import WipePending
 

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from screening.adapters import reading
-from screening.core.checks import check_definitions
 from screening.core.errors import DefinitionError, Problem
-from screening.core.models import Definitions, Questionnaire, RuleSet
+from screening.core.models import Definitions, questionnaire_from, ruleset_from
 from screening.core.old_format import old_format_hints
-from screening.core.snapshot import QUESTIONNAIRE_FILE, RULES_FILE, Snapshot
+from screening.core.snapshot import QUESTIONNAIRE_FILE, RULES_FILE, TEMPLATES, Snapshot
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
 def load_definitions(rules_dir: Path, cache_dir: Path | None = None) -> Definitions:
@@ -55,8 +55,6 @@ def inspect_definitions(rules_dir: Path) -> tuple[Definitions | None, list[Probl
 
 def take_snapshot(rules_dir: Path, templates_dir: Path) -> Snapshot:
     """The definition and template texts in use now."""
-    from screening.adapters.rendering import TEMPLATES
-
     return Snapshot(
         _read(rules_dir / QUESTIONNAIRE_FILE),
         _read(rules_dir / RULES_FILE),
@@ -102,11 +100,18 @@ def definitions_from_texts(questionnaire: str, rules: str, label: str) -> Defini
 def _inspect(
     qn_path: Path, rules_path: Path, texts: tuple[str, str] | None
 ) -> tuple[Definitions | None, list[Problem]]:
+    # pydantic, the checks and the guard's patterns only when files are read: definitions
+    # rebuilt from the cache need none of them.
+    from screening.core import file_models
+    from screening.core.checks import check_definitions
+
     problems: list[Problem] = []
-    qn_tree, qn = _load(qn_path, Questionnaire, problems, texts[0] if texts else None)
-    rules_tree, rs = _load(rules_path, RuleSet, problems, texts[1] if texts else None)
-    if qn is None or rs is None:
+    qn_text, rules_text = texts or (None, None)
+    qn_tree, qn_file = _load(qn_path, file_models.Questionnaire, problems, qn_text)
+    rules_tree, rs_file = _load(rules_path, file_models.RuleSet, problems, rules_text)
+    if qn_file is None or rs_file is None:
         return None, problems
+    qn, rs = questionnaire_from(qn_file.model_dump()), ruleset_from(rs_file.model_dump())
     trees = {"questionnaire": (qn_path, qn_tree), "rules": (rules_path, rules_tree)}
     for finding in check_definitions(qn, rs):
         path, tree = trees[finding.file]
@@ -119,7 +124,10 @@ def _inspect(
 def _load(
     path: Path, model: type[M], problems: list[Problem], text: str | None = None
 ) -> tuple[Any, M | None]:
+    from pydantic import ValidationError
+
     from screening.adapters import yaml_files  # ruamel only when there is YAML to parse
+    from screening.core.file_models import Questionnaire
 
     try:
         tree = yaml_files.parse(yaml_files.read_text(path) if text is None else text, str(path))

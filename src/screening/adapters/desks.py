@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-import secrets
 import socket
 
 from screening.core.records import Desk, Record, utc_stamp
@@ -29,7 +28,8 @@ def this_desk(now: dt.datetime) -> Desk:
         user=user(),
         pid=os.getpid(),
         since=utc_stamp(now),
-        token=secrets.token_hex(8),
+        # What secrets.token_hex(8) returns, without importing secrets (random, hmac) at start.
+        token=os.urandom(8).hex(),
     )
 
 

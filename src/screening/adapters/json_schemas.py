@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from screening.adapters.files import write_private
 from screening.core.errors import OutputError
-from screening.core.models import Questionnaire, RuleSet
+from screening.core.file_models import Questionnaire, RuleSet
 from screening.core.snapshot import QUESTIONNAIRE_FILE, RULES_FILE
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

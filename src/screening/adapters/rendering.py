@@ -14,12 +14,14 @@ import textwrap
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from screening.adapters import reading
 from screening.core import guard
 from screening.core.errors import DecisionLanguageError, DefinitionError, Problem
 from screening.core.sanitize import clean_text
+from screening.core.snapshot import TEMPLATES as TEMPLATES
+from screening.core.snapshot import Format as Format
 from screening.core.summary import VIEW_TYPES, SummaryView, summary_data
 
 if TYPE_CHECKING:
@@ -27,16 +29,12 @@ if TYPE_CHECKING:
 
     from screening.adapters.sandbox import BoundedSandbox
 
-Format = Literal["text", "html", "md", "json"]
+# Format and TEMPLATES (re-exported above) are named with the snapshot, which a new record
+# takes before its first question without loading this module.
+
 # A folder of templates, or stored template texts as (file name, text) pairs.
 Templates = Path | tuple[tuple[str, str], ...]
 FORMATS: tuple[Format, ...] = get_args(Format)
-# The one table of template files, by output format (JSON needs none).
-TEMPLATES: dict[Format, str] = {
-    "text": "summary.txt.j2",
-    "html": "summary.html.j2",
-    "md": "summary.md.j2",
-}
 SUFFIXES: dict[Format, str] = {"text": ".txt", "html": ".html", "md": ".md", "json": ".json"}
 
 # Inside a line only these change meaning. Escaping the ':' of '://' and the '.' of 'www.'

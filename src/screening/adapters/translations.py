@@ -9,6 +9,7 @@ value).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -23,6 +24,7 @@ from screening.core.translation import (
     Entry,
     Finding,
     Key,
+    Source,
     check_entries,
     check_units,
     dotted,
@@ -67,9 +69,12 @@ def chosen_language(given: str | None) -> str | None:
     return code
 
 
-def in_language(defs: Definitions, rules_dir: Path, language: str) -> Definitions:
+def in_language(
+    defs: Definitions, rules_dir: Path, language: str, cache_dir: Path | None = None
+) -> Definitions:
     """The definitions as a person answering reads them in ``language``; DefinitionError,
-    naming each file and line, when its translation is missing, incomplete or stale."""
+    naming each file and line, when its translation is missing, incomplete or stale. With
+    ``cache_dir``, the program's messages may come from the cache (see ``read_catalog``)."""
     if language == "en":
         return defs
     path = rules_dir / TRANSLATIONS / f"{language}.yaml"
@@ -84,7 +89,7 @@ def in_language(defs: Definitions, rules_dir: Path, language: str) -> Definition
                 )
             ],
         )
-    catalog, problems = read_catalog(language)
+    catalog, problems = read_catalog(language, cache_dir)
     read = read_translation(path, defs.questionnaire, language)
     problems += read.problems
     if problems:
@@ -126,17 +131,37 @@ class Read:
     tree: Any = None  # the parsed YAML, for line numbers
 
 
-def read_catalog(language: str) -> tuple[Catalog, list[Problem]]:
-    """The program's messages in ``language``, and what is wrong with them."""
+def read_catalog(language: str, cache_dir: Path | None = None) -> tuple[Catalog, list[Problem]]:
+    """The program's messages in ``language``, and what is wrong with them. With
+    ``cache_dir``, messages that had no problem are rebuilt from the cache kept under the hash
+    of their file and of the English they were checked against."""
+    from screening.adapters import definitions_cache
+
     if language == "en":
         return ENGLISH, []
-    path = LOCALES / f"{language}.yaml"
+    path, source = LOCALES / f"{language}.yaml", messages_source()
+    hashed = _catalog_key(path, source) if cache_dir else ""
+    cached = definitions_cache.read_messages(cache_dir, hashed) if hashed else None
+    if cached is not None:
+        return Catalog(language, cached), []
     read = _read(path, language, {"messages": _entries})
-    source = messages_source()
     found = check_entries(source, read.entries, language, read.unreadable)
     read.problems += _problems(path, read.tree, found)
     messages = {key[1]: e.text for key, e in read.entries.items() if key in source.texts}
+    if hashed and not read.problems:
+        definitions_cache.write_messages(cache_dir, hashed, messages)
     return Catalog(language, messages), read.problems
+
+
+def _catalog_key(path: Path, english: Source) -> str:
+    """The cache key of a messages file: its text and the English it is held to."""
+    from screening.adapters import definitions_cache, reading
+
+    try:
+        text = reading.read_text(path)
+    except (OSError, UnicodeDecodeError, reading.FileProblem):
+        return ""  # the full read says what is wrong
+    return definitions_cache.cache_key(text, json.dumps(sorted(english.texts.items())))
 
 
 def read_translation(path: Path, qn: Questionnaire, language: str) -> Read:

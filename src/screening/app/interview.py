@@ -18,13 +18,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from screening.adapters import locations
 from screening.adapters.definition_files import load_definitions
 from screening.adapters.desks import STALE_AFTER, stale_reason, this_desk, user
 from screening.adapters.prompts import PlainPrompter, Prompter, QuestionaryPrompter, fit
-from screening.adapters.rendering import SUFFIXES, Format
 from screening.adapters.store import Store
 from screening.adapters.terminal import TerminalInterview
 from screening.adapters.translations import (
@@ -34,7 +33,6 @@ from screening.adapters.translations import (
     read_catalog,
 )
 from screening.app.records import start_record
-from screening.app.summaries import Reprinter, stored_definitions
 from screening.core.answers import stored_form
 from screening.core.catalog import ENGLISH, Catalog, side_by_side
 from screening.core.conditions import AnswerValue
@@ -60,7 +58,12 @@ from screening.core.records import (
 )
 from screening.core.sanitize import one_line
 
-FILE_FORMATS: dict[str, Format] = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
+if TYPE_CHECKING:
+    from screening.adapters.rendering import Format
+    from screening.app.summaries import Reprinter
+
+# Summaries, templates and the guard are imported where the interview ends, not before the
+# first question: a patient waits for that screen.
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,11 @@ def run_interview(
         # A record named on the command line is looked up before anything is asked.
         named = store.find(options.resume) if isinstance(options.resume, str) else None
         prompter = prompter or make_prompter(
-            options.plain, options.plain_reason, stdin, stdout, read_catalog(language or "en")[0]
+            options.plain,
+            options.plain_reason,
+            stdin,
+            stdout,
+            read_catalog(language or "en", locations.cache_dir())[0],
         )
         if options.resume:
             record = named or _pick(store, options.mode, prompter)
@@ -171,7 +178,7 @@ class _Session:
         mode: Mode = options.mode or "staff"
         today = clock().astimezone().date()
         defs = load_definitions(options.rules_dir, locations.cache_dir())
-        local = in_language(defs, options.rules_dir, language)
+        local = in_language(defs, options.rules_dir, language, locations.cache_dir())
         record = start_record(
             store, mode, options.rules_dir, options.templates_dir, clock(), language
         )
@@ -208,6 +215,8 @@ class _Session:
         """Open a stored record at this desk: a stopped interview, or a complete record for
         staff to complete or amend; ``speaking``: the language and the rules folder whose
         translation it is read in."""
+        from screening.app.summaries import stored_definitions
+
         # Go on with the definitions the first answers were given against.
         defs, _ = stored_definitions(store, record.definitions_hash, templates_dir)
         mode = _mode_for(record, asked_for, defs)
@@ -218,7 +227,7 @@ class _Session:
         # In the language asked for, else the record's own; the record keeps the one it was
         # started in. Staff amending a complete record work in English.
         language, rules_dir = speaking
-        local = in_language(defs, rules_dir, language) if rules_dir else defs
+        local = in_language(defs, rules_dir, language, locations.cache_dir()) if rules_dir else defs
         say = local.questionnaire.say
         names = _names(record) if mode == "staff" else ""
         greeting = "changing" if audited else f"continuing_{mode}"
@@ -236,8 +245,10 @@ class _Session:
             asked=list(self.asked),
             clock=self.clock,
         )
-        # What start-up made lives as long as the interview: leave it out of collections.
+        # What start-up made lives as long as the interview: leave it out of collections,
+        # which come back now (loading ran without them).
         gc.freeze()
+        gc.enable()
         try:
             if self.answers and not self.stored:
                 self.save(self.answers, self.asked)
@@ -299,6 +310,8 @@ class _Session:
     def finish(self, prompter: Prompter, output_dir: Path | None) -> list[Path]:
         """The end screen. Staff see the summary as the store now holds it; a file is
         written only when asked for."""
+        from screening.app.summaries import Reprinter
+
         record = self.store.get(self.record.id)
         reprinter = Reprinter(self.store, self.templates_dir)
         files = _write_summaries(reprinter, record, output_dir) if output_dir else []
@@ -333,7 +346,7 @@ def _opening(options: InterviewOptions, prompter: Prompter) -> str:
     languages = offered_languages(options.rules_dir)
     if options.mode != "patient" or options.plain_reason or len(languages) < 2:
         return "en"
-    catalogs = [read_catalog(lang)[0] for lang in languages]
+    catalogs = [read_catalog(lang, locations.cache_dir())[0] for lang in languages]
     prompter.say = both = side_by_side(catalogs)
     names = [(c.language, c("language_name")) for c in catalogs]
     try:
@@ -418,6 +431,7 @@ def _pick(store: Store, mode: Mode | None, prompter: Prompter) -> Record:
 def _write_summaries(reprinter: Reprinter, record: Record, folder: Path) -> list[Path]:
     """The summary as text and HTML in ``folder``, which the person named."""
     from screening.adapters.files import write_private
+    from screening.adapters.rendering import SUFFIXES
 
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -435,6 +449,9 @@ def _write_summaries(reprinter: Reprinter, record: Record, folder: Path) -> list
 def _offer_file(reprinter: Reprinter, record: Record, prompter: Prompter) -> list[Path]:
     """Ask whether staff want the summary as a file too (no, unless they say so)."""
     from screening.adapters.files import check_target, write_private
+    from screening.adapters.rendering import SUFFIXES
+
+    by_suffix: dict[str, Format] = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
 
     def check(typed: str) -> str | None:
         path = Path(typed.strip()).expanduser()
@@ -442,7 +459,7 @@ def _offer_file(reprinter: Reprinter, record: Record, prompter: Prompter) -> lis
             check_target(path)
         except OutputError as exc:
             return exc.message
-        if path.suffix not in FILE_FORMATS:
+        if path.suffix not in by_suffix:
             return "End the file name with .txt, .html, .md or .json."
         if not path.parent.is_dir():
             return f"There is no folder {path.parent}."
@@ -459,5 +476,5 @@ def _offer_file(reprinter: Reprinter, record: Record, prompter: Prompter) -> lis
     except (KeyboardInterrupt, EOFError):
         return []
     path = Path(typed.strip()).expanduser().absolute()
-    write_private(path, reprinter.summary(record, FILE_FORMATS[path.suffix]))
+    write_private(path, reprinter.summary(record, by_suffix[path.suffix]))
     return [path]

@@ -91,3 +91,11 @@ def validate_answers(
 def stored_form(answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
     """Answers as JSON values: dates as YYYY-MM-DD, everything else as it is."""
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in answers.items()}
+
+
+def show_answer(
+    qn: Questionnaire, question_id: str, value: AnswerValue, today: dt.date, *, short: bool = True
+) -> str:
+    """An answer as a person reads it: the clinician's names (``short``) or the patient's."""
+    q = qn[question_id]
+    return q.show(value, qn.context(q, {}, today), short=short)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, Literal, get_args
-
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from typing import Any, Literal, get_args
 
 Scalar = bool | int | float | str | dt.date
 AnswerValue = int | float | str | list[str] | dt.date
@@ -37,54 +36,25 @@ CHOICE_OPS: tuple[Operator, ...] = ("equals", "one_of")
 ORDER_OPS: tuple[Operator, ...] = ("at_least", "at_most", "above", "below")
 MULTI_OPS: tuple[Operator, ...] = ("includes_any", "includes_all", "includes_none")
 
-
-class _Strict(BaseModel):
-    # Schemas are built on first validation: a start from the cache never needs them.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+# Plain classes: a file's conditions are validated as ``file_models`` says, then made into
+# these; exactly one operator of a comparison is set.
 
 
-class Compare(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Compare:
     """One question compared with one value."""
 
-    question: str = Field(description="The id of the question whose answer is compared.")
-    answered: bool | None = Field(
-        default=None, description="true: the question has an answer; false: it has none."
-    )
-    equals: Scalar | None = Field(
-        default=None, description="The answer is exactly this: a choice id, number or date."
-    )
-    one_of: list[Scalar] | None = Field(default=None, description="The answer is one of these.")
-    at_least: float | dt.date | None = Field(
-        default=None, description="The answer is this number or date, or more."
-    )
-    at_most: float | dt.date | None = Field(
-        default=None, description="The answer is this number or date, or less."
-    )
-    above: float | dt.date | None = Field(
-        default=None, description="The answer is more than this number or date."
-    )
-    below: float | dt.date | None = Field(
-        default=None, description="The answer is less than this number or date."
-    )
-    includes_any: list[str] | None = Field(
-        default=None, description="Multiple choice: at least one of these was picked."
-    )
-    includes_all: list[str] | None = Field(
-        default=None, description="Multiple choice: every one of these was picked."
-    )
-    includes_none: list[str] | None = Field(
-        default=None, description="Multiple choice: answered, and none of these was picked."
-    )
-
-    @model_validator(mode="after")
-    def _one_operator(self) -> Compare:
-        given = [op for op in OPERATORS if getattr(self, op) is not None]
-        if len(given) != 1:
-            raise ValueError(
-                f"a comparison needs exactly one operator ({', '.join(OPERATORS)}); "
-                f"found {len(given)}"
-            )
-        return self
+    question: str
+    answered: bool | None = None
+    equals: Scalar | None = None
+    one_of: list[Scalar] | None = None
+    at_least: float | dt.date | None = None
+    at_most: float | dt.date | None = None
+    above: float | dt.date | None = None
+    below: float | dt.date | None = None
+    includes_any: list[str] | None = None
+    includes_all: list[str] | None = None
+    includes_none: list[str] | None = None
 
     @cached_property
     def operator(self) -> Operator:
@@ -95,53 +65,39 @@ class Compare(_Strict):
         return getattr(self, self.operator)
 
 
-class AllOf(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class AllOf:
     """Holds when every condition listed holds."""
 
-    all_: list[Condition] = Field(
-        alias="all", min_length=1, description="Holds when every condition listed holds."
-    )
+    all_: list[Condition]
 
 
-class AnyOf(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class AnyOf:
     """Holds when at least one condition listed holds."""
 
-    any_: list[Condition] = Field(
-        alias="any", min_length=1, description="Holds when at least one condition listed holds."
-    )
+    any_: list[Condition]
 
 
-class NotOf(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class NotOf:
     """Holds when the condition does not, also when its question is unanswered."""
 
-    not_: Condition = Field(
-        alias="not", description="Holds when this condition does not (also when unanswered)."
-    )
+    not_: Condition
 
 
-def _kind(value: Any) -> str | None:
-    if isinstance(value, BaseModel):
-        kinds: dict[type[BaseModel], str] = {AllOf: "all", AnyOf: "any", NotOf: "not"}
-        return kinds.get(type(value), "compare")
-    if isinstance(value, Mapping):
-        for key in ("all", "any", "not"):
-            if key in value:
-                return key
-        return "compare"
-    return None
+Condition = AllOf | AnyOf | NotOf | Compare
 
 
-Condition = Annotated[
-    Annotated[AllOf, Tag("all")]
-    | Annotated[AnyOf, Tag("any")]
-    | Annotated[NotOf, Tag("not")]
-    | Annotated[Compare, Tag("compare")],
-    Discriminator(
-        _kind,
-        custom_error_type="condition",
-        custom_error_message="a condition is a mapping with all, any, not, or a question",
-    ),
-]
+def condition_from(node: Mapping[str, Any]) -> Condition:
+    """A condition from its plain form (a validated file's, or the cache's), by field name."""
+    if "all_" in node:
+        return AllOf(all_=[condition_from(c) for c in node["all_"]])
+    if "any_" in node:
+        return AnyOf(any_=[condition_from(c) for c in node["any_"]])
+    if "not_" in node:
+        return NotOf(not_=condition_from(node["not_"]))
+    return Compare(**node)
 
 
 def is_answered(value: AnswerValue | None) -> bool:

@@ -13,12 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from screening.core.answers import accept, applicable_questions, validate_answers
+from screening.core.answers import accept, applicable_questions, show_answer, validate_answers
 from screening.core.catalog import Catalog
 from screening.core.conditions import AnswerValue
 from screening.core.models import Definitions
 from screening.core.questions import Question, Widget
-from screening.core.summary import show_answer
 
 Mode = Literal["staff", "patient"]
 SKIP = "__skip__"  # the option id that skips a single-choice question

@@ -1,80 +1,60 @@
-"""Validated models of the definitions: the questionnaire, sources, criteria and rules."""
+"""The definitions the program works with: the questionnaire, sources, criteria and rules.
+
+Plain frozen classes; a definition file is validated as ``file_models`` says, then made
+into these (as the definitions cache rebuilds them).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from typing import Any, ClassVar, Literal
 
 from screening.core.catalog import ENGLISH, Catalog
-from screening.core.conditions import AnswerValue, Condition, referenced_questions
-from screening.core.questions import AnswerContext, Choice, Id, Question, Text
+from screening.core.conditions import AnswerValue, Condition, condition_from, referenced_questions
+from screening.core.questions import AnswerContext, Choice, Question, choices_from, question_from
 
 # {question_id} in a rule's note quotes that answer.
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-class _Strict(BaseModel):
-    # Schemas are built on first validation: a start from the cache never needs them.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class ReviewItem(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class ReviewItem:
     """An answer the clinician should see first, when it was given."""
 
-    question: Id = Field(description="The question whose answer is shown first.")
-    choices: list[Id] | None = Field(
-        default=None, description="Only these choices count, and only they are shown."
-    )
-    except_: list[Id] = Field(
-        default=[], alias="except", description="Every choice counts but these."
-    )
-
-    # Schemas are built on first validation: a start from the cache never needs them.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+    question: str
+    choices: list[str] | None = None
+    except_: list[str] = field(default_factory=list)
 
 
-class Combined(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Combined:
     """Answers shown as one row: blood pressure as 150/95 mmHg."""
 
-    id: Id = Field(description="Stable id of the combined row.")
-    label: Text = Field(description="The row's name on the summary.")
-    questions: list[Id] = Field(min_length=2, description="The questions shown together.")
-    separator: str = Field(default="/", description="What stands between the answers.")
-    unit: Text | None = Field(default=None, description="The unit after the answers.")
+    id: str
+    label: str
+    questions: list[str]
+    separator: str = "/"
+    unit: str | None = None
 
 
-class Questionnaire(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Questionnaire:
     """questionnaire.yaml: the questions, in the order they are asked."""
 
-    title: Text = Field(description="The questionnaire's name, shown at the top of the summary.")
-    crisis_line: Text | None = Field(
-        default=None,
-        description="Shown on the patient's opening and closing screens; a clinic outside "
-        "the US sets its own.",
-    )
-    header_section: Text | None = Field(
-        default=None, description="The section whose answers head the page (name, clinic id)."
-    )
-    review_first: list[ReviewItem] = Field(
-        default=[], description="Answers the clinician sees first, when they were given."
-    )
-    combine: list[Combined] = Field(
-        default=[], description="Answers shown as one row, such as blood pressure."
-    )
+    title: str
+    crisis_line: str | None = None
+    header_section: str | None = None
+    review_first: list[ReviewItem] = field(default_factory=list)
+    combine: list[Combined] = field(default_factory=list)
     # Lists of choices that several questions share, by name (XLSForm's list_name).
-    choice_lists: dict[Id, list[Choice]] = Field(
-        default={}, description="Choice lists several questions share; a question names one."
-    )
-    questions: list[Question] = Field(
-        min_length=1, description="The questions, in the order they are asked."
-    )
+    choice_lists: dict[str, list[Choice]] = field(default_factory=dict)
+    questions: list[Question]
     # The language the person reads: set on the copy a translation makes.
-    _say: Catalog = PrivateAttr(default=ENGLISH)
+    _say: ClassVar[Catalog] = ENGLISH
 
     @property
     def say(self) -> Catalog:
@@ -116,24 +96,17 @@ class Questionnaire(_Strict):
         )
 
 
-class Source(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Source:
     """A document rules and criteria cite, defined once."""
 
-    id: Id = Field(description="Stable id that rules and criteria cite.")
-    title: Text = Field(description="The document's title.")
-    publisher: Text = Field(description="Who published it (authors and journal, or the site).")
-    year: int | None = Field(default=None, ge=1900, le=2100, description="Year published.")
-    url: Text | None = Field(default=None, description="Where to read it (a DOI link is best).")
+    id: str
+    title: str
+    publisher: str
+    year: int | None = None
+    url: str | None = None
     # The clinic articles carry no date or address in the copies we hold: say so, do not invent.
-    undated: bool = Field(
-        default=False, description="true when the copy has no date or address: never invent one."
-    )
-
-    @model_validator(mode="after")
-    def _dated(self) -> Source:
-        if self.year is None and self.url is None and not self.undated:
-            raise ValueError("a source needs a year or a url (or undated: true)")
-        return self
+    undated: bool = False
 
     def citation(self) -> str:
         where = self.url or ""
@@ -143,44 +116,42 @@ class Source(_Strict):
         return f"{self.title}. {self.publisher}" + (f", {tail}" if tail else "") + "."
 
 
-class Criterion(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Criterion:
     """A point the reference documents name, in our own words."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^C[0-9]+$")] = Field(
-        description="C and a number, like C1."
-    )
-    summary: Text = Field(description="What the documents say, in our own words.")
-    sources: list[Id] = Field(min_length=1, description="Ids of the sources it comes from.")
+    id: str
+    summary: str
+    sources: list[str]
 
 
-class Category(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Category:
     """A heading that points are grouped under on the summary."""
 
-    id: Id = Field(description="Stable id that rules name.")
-    title: Text = Field(description="The heading on the summary.")
+    id: str
+    title: str
 
 
-class EvidenceNote(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class EvidenceNote:
     """A statement printed the same on every summary, with its sources."""
 
-    text: Text = Field(description="What the sources say, in our own words.")
-    sources: list[Id] = Field(min_length=1, description="Ids of the sources it cites.")
+    text: str
+    sources: list[str]
 
 
-class Rule(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Rule:
     """Picks out one point for the specialist when its condition holds. Never a decision."""
 
-    id: Id = Field(description="Stable id of the rule.")
-    category: Id = Field(description="The category its point is shown under.")
-    when: Condition = Field(description="The condition on the answers that picks the point out.")
-    flag: Literal["high", "low"] | None = Field(
-        default=None,
-        description="Marks the answers it looks at as high or low where the page shows them "
-        "first; the threshold is its source's.",
-    )
-    note: Text = Field(description="For the clinician; {question_id} quotes an answer.")
-    sources: list[Id] = Field(min_length=1, description="Ids of the sources the point cites.")
-    criteria: list[str] = Field(default=[], description="Ids of the criteria the rule serves.")
+    id: str
+    category: str
+    when: Condition
+    flag: Literal["high", "low"] | None = None
+    note: str
+    sources: list[str]
+    criteria: list[str] = field(default_factory=list)
 
     @cached_property
     def quotes(self) -> tuple[str, ...]:
@@ -193,22 +164,15 @@ class Rule(_Strict):
         return tuple(referenced_questions(self.when))
 
 
-class RuleSet(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class RuleSet:
     """rules.yaml: sources, criteria, the evidence box, categories and rules."""
 
-    sources: list[Source] = Field(min_length=1, description="The documents cited, each once.")
-    criteria: list[Criterion] = Field(
-        default=[], description="The criteria the documents name, in our own words."
-    )
-    evidence: list[EvidenceNote] = Field(
-        default=[], description="Statements printed the same on every summary, with sources."
-    )
-    categories: list[Category] = Field(
-        min_length=1, description="Headings of points, in the order the summary shows them."
-    )
-    rules: list[Rule] = Field(
-        default=[], description="Each picks out one point for the specialist."
-    )
+    sources: list[Source]
+    criteria: list[Criterion] = field(default_factory=list)
+    evidence: list[EvidenceNote] = field(default_factory=list)
+    categories: list[Category]
+    rules: list[Rule] = field(default_factory=list)
 
     @cached_property
     def citations(self) -> dict[str, str]:
@@ -216,8 +180,33 @@ class RuleSet(_Strict):
         return {s.id: s.citation() for s in reversed(self.sources)}
 
 
-class Definitions(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Definitions:
     """Everything a summary is made from, loaded and cross-checked."""
 
     questionnaire: Questionnaire
     ruleset: RuleSet
+
+
+def questionnaire_from(node: Mapping[str, Any]) -> Questionnaire:
+    """The questionnaire from its plain form: a validated file's, or the cache's."""
+    return Questionnaire(
+        **{
+            **node,
+            "choice_lists": {k: choices_from(v) for k, v in node["choice_lists"].items()},
+            "review_first": [ReviewItem(**r) for r in node["review_first"]],
+            "combine": [Combined(**c) for c in node["combine"]],
+            "questions": [question_from(q) for q in node["questions"]],
+        }
+    )
+
+
+def ruleset_from(node: Mapping[str, Any]) -> RuleSet:
+    """The rules from their plain form: a validated file's, or the cache's."""
+    return RuleSet(
+        sources=[Source(**s) for s in node["sources"]],
+        criteria=[Criterion(**c) for c in node["criteria"]],
+        evidence=[EvidenceNote(**e) for e in node["evidence"]],
+        categories=[Category(**c) for c in node["categories"]],
+        rules=[Rule(**{**r, "when": condition_from(r["when"])}) for r in node["rules"]],
+    )

@@ -11,22 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import Annotated, Any, ClassVar, Literal, Protocol, Self
-
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    PrivateAttr,
-    StringConstraints,
-    Tag,
-    WithJsonSchema,
-    model_validator,
-)
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Literal, Protocol, Self
 
 from screening.core.catalog import ENGLISH, Catalog, format_number
 from screening.core.conditions import (
@@ -35,11 +21,10 @@ from screening.core.conditions import (
     AnswerValue,
     Compare,
     Condition,
+    condition_from,
 )
 from screening.core.sanitize import clean_text, unreadable
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Widget = Literal["typed", "one", "many"]
 Result = tuple[AnswerValue | None, str | None]
 # A translation's wording for a path within a question, like ("choices", "sleep"); None: none.
@@ -47,31 +32,8 @@ Words = Callable[[tuple[str, ...]], str | None]
 # Beyond any question's bounds: larger numbers are refused before any arithmetic on them.
 LARGEST = 10**15
 
-
-def _factor(value: Any) -> Any:
-    """A unit factor as written: a number, or a fraction like '12/52' (weeks in months)."""
-    if isinstance(value, str) and "/" in value:
-        try:
-            return float(Fraction(value.replace(" ", "")))
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"'{value}' is not a number or a fraction like 12/52") from None
-    return value
-
-
-# In the file a factor is a number or a fraction written as text; the schema says both.
-Factor = Annotated[
-    float,
-    BeforeValidator(_factor),
-    Field(gt=0),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "exclusiveMinimum": 0},
-                {"type": "string", "pattern": r"^\s*[0-9]+\s*/\s*[0-9]+\s*$"},
-            ]
-        }
-    ),
-]
+# Plain classes: a file's questions are validated as ``file_models`` says (its bounds and
+# checks within one question), then made into these.
 
 
 class ChoiceLists(Protocol):
@@ -83,25 +45,14 @@ class ChoiceLists(Protocol):
     def get(self, question_id: str) -> Question | None: ...
 
 
-class _Strict(BaseModel):
-    # Schemas are built on first validation: a start from the cache never needs them.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class Choice(_Strict):
-    id: Id = Field(description="Stable id of the choice: records, rules and exports use it.")
-    text: Text = Field(description="What the person reads.")
-    label: Text | None = Field(
-        default=None, description="The clinician's name for it (default: the text)."
-    )
+@dataclass(frozen=True, kw_only=True)
+class Choice:
+    id: str
+    text: str
+    label: str | None = None
     # Chosen alone: "prefer not to say" or "not sure" cannot stand beside another choice.
-    exclusive: bool = Field(
-        default=False, description="Chosen alone: it cannot be picked with another choice."
-    )
-    retired: bool = Field(
-        default=False,
-        description="Kept so stored records and answers files still read; never offered again.",
-    )
+    exclusive: bool = False
+    retired: bool = False
 
     @property
     def clinician_label(self) -> str:
@@ -111,7 +62,7 @@ class Choice(_Strict):
         """The choice as a translation words it; the clinician's label stays as it was."""
         if text is None:
             return self
-        return self.model_copy(update={"text": text, "label": self.clinician_label})
+        return replace(self, text=text, label=self.clinician_label)
 
 
 @dataclass(frozen=True)
@@ -125,36 +76,27 @@ class AnswerContext:
     answers: Mapping[str, AnswerValue] = field(default_factory=dict)  # the answers before it
 
 
-class QuestionBase(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class QuestionBase:
     """Fields every kind of question has."""
 
-    id: Id = Field(
-        description="Stable id of the question (a-z, 0-9, _): records and exports use it."
-    )
-    label: Text = Field(description="The clinician's short name for the question.")
-    text: Text = Field(description="What the person is asked, in plain language.")
-    help: Text | None = Field(default=None, description="A hint shown with the question.")
-    section: Text = Field(
-        default="Other", description="The heading the answer is shown under on the summary."
-    )
-    audience: Literal["everyone", "staff"] = Field(
-        default="everyone", description="staff: asked only when intake staff run the interview."
-    )
-    required: bool = Field(default=False, description="The question cannot be skipped.")
-    invalid: Text | None = Field(default=None, description="Message shown when refused.")
-    when: Condition | None = Field(
-        default=None, description="Ask only when this condition on earlier answers holds."
-    )
-    criteria: list[str] = Field(
-        default=[], description="Ids of the criteria in rules.yaml (C1...) the question serves."
-    )
+    id: str
+    label: str
+    text: str
+    help: str | None = None
+    section: str = "Other"
+    audience: Literal["everyone", "staff"] = "everyone"
+    required: bool = False
+    invalid: str | None = None
+    when: Condition | None = None
+    criteria: list[str] = field(default_factory=list)
 
     widget: ClassVar[Widget] = "typed"
     skip_message: ClassVar[str] = "skip_typed"
     # Text a person typed: shown as their data, never judged by the guard.
     typed_by_person: ClassVar[bool] = False
     # The language of its messages: set on the copies a translation makes.
-    _say: Catalog = PrivateAttr(default=ENGLISH)
+    _say: ClassVar[Catalog] = ENGLISH
 
     @property
     def say(self) -> Catalog:
@@ -295,19 +237,18 @@ class QuestionBase(_Strict):
         update: dict[str, Any] = {
             f: words((f,)) or v for f in ("text", "help", "invalid") if (v := getattr(self, f))
         }
-        copy = self.model_copy(update={**update, **self._translated(words, say)})
-        copy._say = say
+        copy = replace(self, **update, **self._translated(words, say))
+        object.__setattr__(copy, "_say", say)  # not a field: frozen, and never compared
         return copy
 
     def _translated(self, words: Words, say: Catalog) -> dict[str, Any]:
         return {}
 
 
+@dataclass(frozen=True, kw_only=True)
 class TextQuestion(QuestionBase):
-    type: Literal["text"] = Field(description="text: words the person types.")
-    max_length: int = Field(
-        default=2000, ge=1, le=20000, description="The most characters accepted."
-    )
+    type: Literal["text"] = "text"
+    max_length: int = 2000
 
     typed_by_person: ClassVar[bool] = True
 
@@ -335,48 +276,27 @@ class TextQuestion(QuestionBase):
 _QUANTITY = re.compile(r"([0-9]+(?:[.,][0-9]+)?)(?:\s*([^\W\d_]+)\.?)?")
 
 
-class LowerThan(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class LowerThan:
     """The answer must be lower than an earlier one (the bottom blood-pressure number)."""
 
-    question: Id = Field(description="The earlier question.")
-    message: Text = Field(description="Shown when the answer is not lower.")
+    question: str
+    message: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class NumberQuestion(QuestionBase):
-    type: Literal["number"] = Field(description="number: any number, like 72.5.")
-    min: float | None = Field(default=None, description="The smallest answer accepted.")
-    max: float | None = Field(default=None, description="The largest answer accepted.")
-    unit: Text | None = Field(
-        default=None, description="The unit the answer is kept and shown in, like mmHg."
-    )
+    type: Literal["number"] = "number"
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
     # Units a person may answer in, with how many stored units each is ("2 years" -> 24
     # months). A factor may be written as a fraction: weeks: 12/52.
-    input_units: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Factor] | None = (
-        Field(
-            default=None,
-            description="Units a person may answer in, with how many stored units each is "
-            "(weeks: 12/52, months: 1, years: 12).",
-        )
-    )
-    examples: list[Text] = Field(
-        default=[],
-        max_length=3,
-        description="Two answers as a person would type them, shown as a hint: "
-        "[8 months, 2 years].",
-    )
-    lower_than: LowerThan | None = Field(
-        default=None, description="The answer must be lower than this earlier one's."
-    )
+    input_units: dict[str, float] | None = None
+    examples: list[str] = field(default_factory=list)
+    lower_than: LowerThan | None = None
 
     whole: ClassVar[bool] = False
-
-    @model_validator(mode="after")
-    def _bounds_in_order(self) -> NumberQuestion:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min is greater than max")
-        if self.input_units and len(self.examples) < 2:
-            raise ValueError("input_units needs two examples, like [8 months, 2 years]")
-        return self
 
     def refers_to(self) -> list[str]:
         return [self.lower_than.question] if self.lower_than else []
@@ -539,7 +459,7 @@ class NumberQuestion(QuestionBase):
         update: dict[str, Any] = {"examples": [self._example_in(e, say) for e in self.examples]}
         message = words(("lower_than",))
         if self.lower_than is not None and message:
-            update["lower_than"] = self.lower_than.model_copy(update={"message": message})
+            update["lower_than"] = replace(self.lower_than, message=message)
         return update
 
     def _example_in(self, example: str, say: Catalog) -> str:
@@ -555,36 +475,24 @@ class NumberQuestion(QuestionBase):
         return f"{say.number(number)} {say.unit(unit, number)}"
 
 
+@dataclass(frozen=True, kw_only=True)
 class IntegerQuestion(NumberQuestion):
-    type: Literal["integer"] = Field(  # type: ignore[assignment]
-        description="integer: a whole number, like a score from 0 to 10."
-    )
+    type: Literal["integer"] = "integer"  # type: ignore[assignment]
 
     whole: ClassVar[bool] = True
-
-    @model_validator(mode="after")
-    def _no_units(self) -> IntegerQuestion:
-        if self.input_units is not None:
-            raise ValueError("input_units fits a number question only")
-        return self
 
 
 def _day(bound: dt.date | str | None, today: dt.date) -> dt.date | None:
     return today if bound == "today" else bound if isinstance(bound, dt.date) else None
 
 
+@dataclass(frozen=True, kw_only=True)
 class DateQuestion(QuestionBase):
-    type: Literal["date"] = Field(description="date: a day, typed YYYY-MM-DD.")
-    earliest: dt.date | Literal["today"] | None = Field(
-        default=None, description="The earliest day accepted: YYYY-MM-DD or today."
-    )
-    latest: dt.date | Literal["today"] | None = Field(
-        default=None, description="The latest day accepted: YYYY-MM-DD or today."
-    )
+    type: Literal["date"] = "date"
+    earliest: dt.date | Literal["today"] | None = None
+    latest: dt.date | Literal["today"] | None = None
     # For a date of birth: the summary also shows the age on the day it is prepared.
-    show_age: bool = Field(
-        default=False, description="For a date of birth: the summary also shows the age."
-    )
+    show_age: bool = False
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         earliest, latest = _day(self.earliest, ctx.today), _day(self.latest, ctx.today)
@@ -639,15 +547,14 @@ class DateQuestion(QuestionBase):
 _CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.h]([0-5][0-9])")
 
 
+@dataclass(frozen=True, kw_only=True)
 class TimeQuestion(QuestionBase):
     """A time of day on the 24-hour clock, stored as HH:MM."""
 
-    type: Literal["time"] = Field(description="time: a time of day, HH:MM.")
+    type: Literal["time"] = "time"
     # The interview fills in the time of day (the time vital signs were taken) when any of
     # these is answered and this one is not; staff can still change it.
-    stamped_by: list[Id] = Field(
-        default=[], description="Questions whose answer fills this in with the time of day."
-    )
+    stamped_by: list[str] = field(default_factory=list)
 
     def accept(self, value: Any, ctx: AnswerContext) -> Result:
         expected = self.invalid or self.say("enter_time")
@@ -673,32 +580,17 @@ class TimeQuestion(QuestionBase):
         return list(self.stamped_by)
 
 
+@dataclass(frozen=True, kw_only=True)
 class ChoiceQuestion(QuestionBase):
     """Fields of both choice kinds: the choices inline, a named shared list, or those picked
     in an earlier question."""
 
-    choices: list[Choice] | None = Field(
-        default=None, description="The choices, written in the question."
-    )
-    choice_list: Id | None = Field(default=None, description="A list under choice_lists.")
-    choices_from: Id | None = Field(
-        default=None,
-        description="An earlier multiple-choice question: offer what was picked there.",
-    )
-    choices_also: list[Choice] | None = Field(
-        default=None, description="With choices_from: choices always offered after those."
-    )
+    choices: list[Choice] | None = None
+    choice_list: str | None = None
+    choices_from: str | None = None
+    choices_also: list[Choice] | None = None
 
     operators: ClassVar[tuple[str, ...]] = CHOICE_OPS
-
-    @model_validator(mode="after")
-    def _one_source_of_choices(self) -> ChoiceQuestion:
-        given = [self.choices, self.choice_list, self.choices_from]
-        if sum(x is not None for x in given) != 1:
-            raise ValueError("a choice question needs one of choices, choice_list or choices_from")
-        if self.choices_also is not None and self.choices_from is None:
-            raise ValueError("choices_also goes with choices_from")
-        return self
 
     @property
     def always_offered(self) -> tuple[str, ...]:
@@ -778,8 +670,9 @@ class ChoiceQuestion(QuestionBase):
         return [f"choices from {self.choices_from}"] if self.choices_from else []
 
 
+@dataclass(frozen=True, kw_only=True)
 class SingleChoiceQuestion(ChoiceQuestion):
-    type: Literal["single"] = Field(description="single: pick one choice.")
+    type: Literal["single"] = "single"
 
     widget: ClassVar[Widget] = "one"
     skip_message: ClassVar[str] = "skip_one"
@@ -790,8 +683,9 @@ class SingleChoiceQuestion(ChoiceQuestion):
         return value, None
 
 
+@dataclass(frozen=True, kw_only=True)
 class MultiChoiceQuestion(ChoiceQuestion):
-    type: Literal["multi"] = Field(description="multi: pick any number of choices.")
+    type: Literal["multi"] = "multi"
 
     widget: ClassVar[Widget] = "many"
     skip_message: ClassVar[str] = "skip_many"
@@ -816,30 +710,15 @@ class MultiChoiceQuestion(ChoiceQuestion):
         return chosen, None
 
 
-def _kind(value: Any) -> str | None:
-    if isinstance(value, QuestionBase):
-        return value.type_name
-    if isinstance(value, Mapping):
-        kind = value.get("type")
-        return kind if isinstance(kind, str) else None
-    return None
-
-
-Question = Annotated[
-    Annotated[TextQuestion, Tag("text")]
-    | Annotated[NumberQuestion, Tag("number")]
-    | Annotated[IntegerQuestion, Tag("integer")]
-    | Annotated[DateQuestion, Tag("date")]
-    | Annotated[TimeQuestion, Tag("time")]
-    | Annotated[SingleChoiceQuestion, Tag("single")]
-    | Annotated[MultiChoiceQuestion, Tag("multi")],
-    Discriminator(
-        _kind,
-        custom_error_type="question_type",
-        custom_error_message="type must be one of: text, number, integer, date, time, single, "
-        "multi",
-    ),
-]
+Question = (
+    TextQuestion
+    | NumberQuestion
+    | IntegerQuestion
+    | DateQuestion
+    | TimeQuestion
+    | SingleChoiceQuestion
+    | MultiChoiceQuestion
+)
 QUESTION_KINDS: tuple[type[QuestionBase], ...] = (
     TextQuestion,
     NumberQuestion,
@@ -849,6 +728,28 @@ QUESTION_KINDS: tuple[type[QuestionBase], ...] = (
     SingleChoiceQuestion,
     MultiChoiceQuestion,
 )
+
+_KINDS: dict[str, type[QuestionBase]] = {
+    str(kind.__dataclass_fields__["type"].default): kind for kind in QUESTION_KINDS
+}
+
+
+def choices_from(items: list[Mapping[str, Any]] | None) -> list[Choice] | None:
+    return None if items is None else [Choice(**c) for c in items]
+
+
+def question_from(node: Mapping[str, Any]) -> Question:
+    """A question from its plain form (a validated file's, or the cache's), by its type."""
+    fields = dict(node)
+    if fields.get("when") is not None:
+        fields["when"] = condition_from(fields["when"])
+    for name in ("choices", "choices_also"):
+        if name in fields:
+            fields[name] = choices_from(fields[name])
+    if fields.get("lower_than") is not None:
+        fields["lower_than"] = LowerThan(**fields["lower_than"])
+    built: Question = _KINDS[fields["type"]](**fields)  # type: ignore[assignment]
+    return built
 
 
 __all__ = ["AnswerContext", "Choice", "Condition", "Question", "QuestionBase", "format_number"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -101,9 +102,8 @@ def _offset(moment: dt.datetime) -> str:
 
 
 def _token() -> str:
-    import secrets  # only when a record is made: it costs every other command start-up time
-
-    return secrets.token_hex(3)
+    # What secrets.token_hex(3) returns; importing secrets (random, hmac) costs start-up time.
+    return os.urandom(3).hex()
 
 
 def new_record(mode: str, definitions_hash: str, now: dt.datetime, language: str = "en") -> Record:

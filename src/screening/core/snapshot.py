@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Literal
 
 QUESTIONNAIRE_FILE = "questionnaire.yaml"
 RULES_FILE = "rules.yaml"
+Format = Literal["text", "html", "md", "json"]
+# The one table of template files, by output format (JSON needs none).
+TEMPLATES: dict[Format, str] = {
+    "text": "summary.txt.j2",
+    "html": "summary.html.j2",
+    "md": "summary.md.j2",
+}
 
 
 @dataclass(frozen=True)

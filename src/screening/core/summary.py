@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from screening.core.answers import applicable_questions, stored_form
+from screening.core.answers import applicable_questions, show_answer, stored_form
 from screening.core.conditions import AnswerValue
 from screening.core.guard import DISCLAIMER, NEXT_STEP
 from screening.core.models import PLACEHOLDER, Combined, Definitions, Questionnaire, ReviewItem
@@ -151,14 +151,6 @@ class SummaryView:
 VIEW_TYPES: frozenset[type] = frozenset(
     {Row, Section, PointView, CategoryView, EvidenceView, SummaryView}
 )
-
-
-def show_answer(
-    qn: Questionnaire, question_id: str, value: AnswerValue, today: dt.date, *, short: bool = True
-) -> str:
-    """An answer as a person reads it: the clinician's names (``short``) or the patient's."""
-    q = qn[question_id]
-    return q.show(value, qn.context(q, {}, today), short=short)
 
 
 class _Page:

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from screening.core import guard
 from screening.core.catalog import Catalog, UnitNames
 from screening.core.messages import EN
 from screening.core.models import PLACEHOLDER, Definitions, Questionnaire
@@ -134,6 +133,8 @@ def _check_entry(key: Key, english: str, entry: Entry, language: str) -> Iterato
             f"{dotted(key)}: placeholders differ: the English has {_listed(want)}, "
             f"the {language_name(language)} has {_listed(have)}",
         )
+    from screening.core import guard  # its patterns cost start-up time in English
+
     hits = guard.find_decision_language(entry.text, language=language)
     if hits:
         yield Finding(key, f"{dotted(key)}: {guard.describe(hits)}")
@@ -178,14 +179,13 @@ def translate(defs: Definitions, entries: Mapping[Key, Entry], say: Catalog) -> 
         name: [c.in_words(_text(entries.get(("choice_lists", name, c.id)))) for c in choices]
         for name, choices in qn.choice_lists.items()
     }
-    update = {
-        "questions": [q.translated(words("questions", q.id), say) for q in qn.questions],
-        "choice_lists": lists,
-        "crisis_line": _text(entries.get(("crisis_line",))) or qn.crisis_line,
-    }
-    copy = qn.model_copy(update=update)
-    copy.__dict__.pop("by_id", None)  # a cached lookup of the English questions
-    copy._say = say
+    copy = replace(
+        qn,
+        questions=[q.translated(words("questions", q.id), say) for q in qn.questions],
+        choice_lists=lists,
+        crisis_line=_text(entries.get(("crisis_line",))) or qn.crisis_line,
+    )
+    object.__setattr__(copy, "_say", say)  # not a field: frozen, and never compared
     return Definitions(questionnaire=copy, ruleset=defs.ruleset)
 
 
