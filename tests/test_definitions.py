@@ -233,3 +233,49 @@ def test_each_file_model_matches_its_plain_class(checked: type[BaseModel]) -> No
             assert f.default_factory() == info.get_default(call_default_factory=True), name
         else:
             assert f.default == info.get_default(), name
+
+
+# --- Definition classes compare, hash and show as dataclasses do ----------------------------
+
+VALUE_CLASSES = [
+    cls
+    for module in (conditions, questions, models)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
+]
+
+
+@pytest.mark.parametrize("cls", VALUE_CLASSES, ids=lambda c: c.__name__)
+def test_each_definition_class_is_a_frozen_value(cls: type) -> None:
+    from screening.core.values import Value
+
+    params = cls.__dataclass_params__  # type: ignore[attr-defined]
+    assert issubclass(cls, Value) and params.frozen
+    # Its own methods would hide Value's (and cost start-up time): the dataclass writes none.
+    assert not params.eq and not params.repr and "__eq__" not in vars(cls)
+
+
+def _twin(value: object) -> object:
+    """The same fields and values in a class the dataclass decorator writes every method for."""
+    fields = dataclasses.fields(value)  # type: ignore[arg-type]
+    cls = dataclasses.make_dataclass(
+        type(value).__name__, [(f.name, f.type) for f in fields], frozen=True
+    )
+    return cls(**{f.name: getattr(value, f.name) for f in fields})
+
+
+def test_definitions_compare_hash_and_show_as_dataclasses_do(kinds: Definitions) -> None:
+    values: list[object] = [
+        *kinds.questionnaire.questions,
+        *(c for q in kinds.questionnaire.questions for c in getattr(q, "choices", None) or []),
+        *(r.when for r in kinds.ruleset.rules),
+        *kinds.ruleset.rules,
+        kinds.questionnaire,
+    ]
+    for value in values:
+        assert repr(value) == repr(_twin(value))
+        assert value == dataclasses.replace(value)  # type: ignore[type-var]
+        assert value != _twin(value)  # another class, however alike
+    choice = next(v for v in values if isinstance(v, questions.Choice))
+    assert hash(choice) == hash(dataclasses.replace(choice)) == hash(_twin(choice))
+    assert choice != dataclasses.replace(choice, text=choice.text + "!")

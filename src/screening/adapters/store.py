@@ -661,6 +661,8 @@ def _errors(path: Path) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class _Info:
+    """What the store file says of itself: application id, schema version, pages, tables."""
+
     application_id: int
     version: int
     pages: int

@@ -18,6 +18,8 @@ from screening.core.questions import Question, Result
 
 @dataclass(frozen=True)
 class AnswerProblem:
+    """What is wrong with one answer, by question."""
+
     question: str
     message: str
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, get_args
 
+from screening.core.values import Value
+
 Scalar = bool | int | float | str | dt.date
 AnswerValue = int | float | str | list[str] | dt.date
 Answers = Mapping[str, AnswerValue]
@@ -40,8 +42,8 @@ MULTI_OPS: tuple[Operator, ...] = ("includes_any", "includes_all", "includes_non
 # these; exactly one operator of a comparison is set.
 
 
-@dataclass(frozen=True, kw_only=True)
-class Compare:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Compare(Value):
     """One question compared with one value."""
 
     question: str
@@ -65,22 +67,22 @@ class Compare:
         return getattr(self, self.operator)
 
 
-@dataclass(frozen=True, kw_only=True)
-class AllOf:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class AllOf(Value):
     """Holds when every condition listed holds."""
 
     all_: list[Condition]
 
 
-@dataclass(frozen=True, kw_only=True)
-class AnyOf:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class AnyOf(Value):
     """Holds when at least one condition listed holds."""
 
     any_: list[Condition]
 
 
-@dataclass(frozen=True, kw_only=True)
-class NotOf:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class NotOf(Value):
     """Holds when the condition does not, also when its question is unanswered."""
 
     not_: Condition

@@ -54,6 +54,8 @@ class Prompt:
 
 @dataclass(frozen=True)
 class ReviewRow:
+    """One row of the review: a question and its answer as shown."""
+
     question_id: str
     text: str
     answer: str | None  # None: skipped

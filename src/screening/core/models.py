@@ -16,13 +16,14 @@ from typing import Any, ClassVar, Literal
 from screening.core.catalog import ENGLISH, Catalog
 from screening.core.conditions import AnswerValue, Condition, condition_from, referenced_questions
 from screening.core.questions import AnswerContext, Choice, Question, choices_from, question_from
+from screening.core.values import Value
 
 # {question_id} in a rule's note quotes that answer.
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-@dataclass(frozen=True, kw_only=True)
-class ReviewItem:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ReviewItem(Value):
     """An answer the clinician should see first, when it was given."""
 
     question: str
@@ -30,8 +31,8 @@ class ReviewItem:
     except_: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Combined:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Combined(Value):
     """Answers shown as one row: blood pressure as 150/95 mmHg."""
 
     id: str
@@ -41,8 +42,8 @@ class Combined:
     unit: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Questionnaire:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Questionnaire(Value):
     """questionnaire.yaml: the questions, in the order they are asked."""
 
     title: str
@@ -96,8 +97,8 @@ class Questionnaire:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Source:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Source(Value):
     """A document rules and criteria cite, defined once."""
 
     id: str
@@ -116,8 +117,8 @@ class Source:
         return f"{self.title}. {self.publisher}" + (f", {tail}" if tail else "") + "."
 
 
-@dataclass(frozen=True, kw_only=True)
-class Criterion:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Criterion(Value):
     """A point the reference documents name, in our own words."""
 
     id: str
@@ -125,24 +126,24 @@ class Criterion:
     sources: list[str]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Category:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Category(Value):
     """A heading that points are grouped under on the summary."""
 
     id: str
     title: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class EvidenceNote:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class EvidenceNote(Value):
     """A statement printed the same on every summary, with its sources."""
 
     text: str
     sources: list[str]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Rule:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Rule(Value):
     """Picks out one point for the specialist when its condition holds. Never a decision."""
 
     id: str
@@ -164,8 +165,8 @@ class Rule:
         return tuple(referenced_questions(self.when))
 
 
-@dataclass(frozen=True, kw_only=True)
-class RuleSet:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class RuleSet(Value):
     """rules.yaml: sources, criteria, the evidence box, categories and rules."""
 
     sources: list[Source]
@@ -180,8 +181,8 @@ class RuleSet:
         return {s.id: s.citation() for s in reversed(self.sources)}
 
 
-@dataclass(frozen=True, kw_only=True)
-class Definitions:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Definitions(Value):
     """Everything a summary is made from, loaded and cross-checked."""
 
     questionnaire: Questionnaire

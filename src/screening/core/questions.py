@@ -24,6 +24,7 @@ from screening.core.conditions import (
     condition_from,
 )
 from screening.core.sanitize import clean_text, unreadable
+from screening.core.values import Value
 
 Widget = Literal["typed", "one", "many"]
 Result = tuple[AnswerValue | None, str | None]
@@ -45,8 +46,11 @@ class ChoiceLists(Protocol):
     def get(self, question_id: str) -> Question | None: ...
 
 
-@dataclass(frozen=True, kw_only=True)
-class Choice:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Choice(Value):
+    """A choice of a single or multi question: its id, what the person reads, and the
+    clinician's label."""
+
     id: str
     text: str
     label: str | None = None
@@ -65,8 +69,8 @@ class Choice:
         return replace(self, text=text, label=self.clinician_label)
 
 
-@dataclass(frozen=True)
-class AnswerContext:
+@dataclass(frozen=True, eq=False, repr=False)
+class AnswerContext(Value):
     """What checking or showing an answer may need beyond the question itself."""
 
     today: dt.date
@@ -76,8 +80,8 @@ class AnswerContext:
     answers: Mapping[str, AnswerValue] = field(default_factory=dict)  # the answers before it
 
 
-@dataclass(frozen=True, kw_only=True)
-class QuestionBase:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class QuestionBase(Value):
     """Fields every kind of question has."""
 
     id: str
@@ -245,8 +249,10 @@ class QuestionBase:
         return {}
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class TextQuestion(QuestionBase):
+    """Words the person types, up to ``max_length`` characters."""
+
     type: Literal["text"] = "text"
     max_length: int = 2000
 
@@ -276,16 +282,18 @@ class TextQuestion(QuestionBase):
 _QUANTITY = re.compile(r"([0-9]+(?:[.,][0-9]+)?)(?:\s*([^\W\d_]+)\.?)?")
 
 
-@dataclass(frozen=True, kw_only=True)
-class LowerThan:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class LowerThan(Value):
     """The answer must be lower than an earlier one (the bottom blood-pressure number)."""
 
     question: str
     message: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class NumberQuestion(QuestionBase):
+    """Any number, within bounds, in a unit (typed in other units too)."""
+
     type: Literal["number"] = "number"
     min: float | None = None
     max: float | None = None
@@ -475,8 +483,10 @@ class NumberQuestion(QuestionBase):
         return f"{say.number(number)} {say.unit(unit, number)}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class IntegerQuestion(NumberQuestion):
+    """A whole number."""
+
     type: Literal["integer"] = "integer"  # type: ignore[assignment]
 
     whole: ClassVar[bool] = True
@@ -486,8 +496,10 @@ def _day(bound: dt.date | str | None, today: dt.date) -> dt.date | None:
     return today if bound == "today" else bound if isinstance(bound, dt.date) else None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class DateQuestion(QuestionBase):
+    """A day, typed YYYY-MM-DD, within bounds."""
+
     type: Literal["date"] = "date"
     earliest: dt.date | Literal["today"] | None = None
     latest: dt.date | Literal["today"] | None = None
@@ -547,7 +559,7 @@ class DateQuestion(QuestionBase):
 _CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.h]([0-5][0-9])")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class TimeQuestion(QuestionBase):
     """A time of day on the 24-hour clock, stored as HH:MM."""
 
@@ -580,7 +592,7 @@ class TimeQuestion(QuestionBase):
         return list(self.stamped_by)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class ChoiceQuestion(QuestionBase):
     """Fields of both choice kinds: the choices inline, a named shared list, or those picked
     in an earlier question."""
@@ -670,8 +682,10 @@ class ChoiceQuestion(QuestionBase):
         return [f"choices from {self.choices_from}"] if self.choices_from else []
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class SingleChoiceQuestion(ChoiceQuestion):
+    """Pick one choice."""
+
     type: Literal["single"] = "single"
 
     widget: ClassVar[Widget] = "one"
@@ -683,8 +697,10 @@ class SingleChoiceQuestion(ChoiceQuestion):
         return value, None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class MultiChoiceQuestion(ChoiceQuestion):
+    """Pick any number of choices."""
+
     type: Literal["multi"] = "multi"
 
     widget: ClassVar[Widget] = "many"

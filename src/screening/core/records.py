@@ -57,6 +57,8 @@ class Desk:
 
 @dataclass(frozen=True)
 class Record:
+    """One screening as stored: its answers, status, language, and the desk that has it."""
+
     id: str
     created: str
     updated: str

@@ -22,6 +22,8 @@ TEMPLATES: dict[Format, str] = {
 
 @dataclass(frozen=True)
 class Snapshot:
+    """The definition files and templates as read: their texts, and a hash of them."""
+
     questionnaire: str
     rules: str
     templates: tuple[tuple[str, str], ...]  # (file name, text)
