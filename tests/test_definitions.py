@@ -10,7 +10,18 @@ import pytest
 from pydantic import BaseModel
 
 from screening.adapters.definition_files import inspect_definitions, load_definitions
-from screening.core import conditions, file_models, models, questions
+from screening.core import (
+    answers,
+    catalog,
+    conditions,
+    errors,
+    file_models,
+    models,
+    questions,
+    records,
+    snapshot,
+    translation,
+)
 from screening.core.errors import DefinitionError
 from screening.core.models import Definitions
 from tests.conftest import (
@@ -237,16 +248,18 @@ def test_each_file_model_matches_its_plain_class(checked: type[BaseModel]) -> No
 
 # --- Definition classes compare, hash and show as dataclasses do ----------------------------
 
+VALUE_MODULES = (answers, catalog, conditions, errors, models, questions, records, snapshot,
+                 translation)  # fmt: skip
 VALUE_CLASSES = [
     cls
-    for module in (conditions, questions, models)
+    for module in VALUE_MODULES
     for cls in vars(module).values()
     if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
 ]
 
 
 @pytest.mark.parametrize("cls", VALUE_CLASSES, ids=lambda c: c.__name__)
-def test_each_definition_class_is_a_frozen_value(cls: type) -> None:
+def test_each_value_class_is_frozen_and_leaves_its_methods_to_value(cls: type) -> None:
     from screening.core.values import Value
 
     params = cls.__dataclass_params__  # type: ignore[attr-defined]

@@ -14,10 +14,11 @@ from typing import Any
 from screening.core.conditions import AnswerValue, evaluate, is_answered
 from screening.core.models import Questionnaire
 from screening.core.questions import Question, Result
+from screening.core.values import Value
 
 
-@dataclass(frozen=True)
-class AnswerProblem:
+@dataclass(frozen=True, eq=False, repr=False)
+class AnswerProblem(Value):
     """What is wrong with one answer, by question."""
 
     question: str

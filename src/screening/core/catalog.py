@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from screening.core.messages import EN
 from screening.core.sanitize import without_accents
+from screening.core.values import Value
 
 # Short forms people type for the English unit names.
 ABBREVIATIONS = {
@@ -31,8 +32,8 @@ def format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-@dataclass(frozen=True)
-class UnitNames:
+@dataclass(frozen=True, eq=False, repr=False)
+class UnitNames(Value):
     """A unit's names in a language: for one, for more than one, and other spellings."""
 
     one: str
@@ -43,8 +44,8 @@ class UnitNames:
         return {without_accents(w.lower()) for w in (self.one, self.many, *self.also)}
 
 
-@dataclass(frozen=True)
-class Catalog:
+@dataclass(frozen=True, eq=False, repr=False)
+class Catalog(Value):
     """The program's words in one language; a message without a translation reads in English."""
 
     language: str = "en"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from screening.core.values import Value
+
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_INPUT_ENDED = 3
@@ -14,8 +16,8 @@ EXIT_STOPPED = 130
 EXIT_BROKEN_PIPE = 141  # as a shell reports a tool whose reader went away (128 + SIGPIPE)
 
 
-@dataclass(frozen=True)
-class Problem:
+@dataclass(frozen=True, eq=False, repr=False)
+class Problem(Value):
     """One thing wrong, and where: a file and line, or a question or rule id."""
 
     where: str

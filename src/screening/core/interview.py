@@ -18,6 +18,7 @@ from screening.core.catalog import Catalog
 from screening.core.conditions import AnswerValue
 from screening.core.models import Definitions
 from screening.core.questions import Question, Widget
+from screening.core.values import Value
 
 Mode = Literal["staff", "patient"]
 SKIP = "__skip__"  # the option id that skips a single-choice question
@@ -37,8 +38,8 @@ def closing_text(defs: Definitions) -> str:
     return qn.say("thanks") + (f"\n\n{line}" if line else "")
 
 
-@dataclass(frozen=True)
-class Prompt:
+@dataclass(frozen=True, eq=False, repr=False)
+class Prompt(Value):
     """One question as a front-end shows it."""
 
     question_id: str
@@ -52,8 +53,8 @@ class Prompt:
     required: bool
 
 
-@dataclass(frozen=True)
-class ReviewRow:
+@dataclass(frozen=True, eq=False, repr=False)
+class ReviewRow(Value):
     """One row of the review: a question and its answer as shown."""
 
     question_id: str

@@ -17,6 +17,7 @@ from typing import Any
 
 from screening.core.errors import BadInputError
 from screening.core.sanitize import shown
+from screening.core.values import Value
 
 Clock = Callable[[], dt.datetime]  # now, as an aware datetime
 IN_PROGRESS, COMPLETE = "in_progress", "complete"
@@ -36,8 +37,8 @@ NOTES = {
 }
 
 
-@dataclass(frozen=True)
-class Desk:
+@dataclass(frozen=True, eq=False, repr=False)
+class Desk(Value):
     """Who has a record open: a process of a user on a host, since when (UTC stamp).
 
     ``token`` tells this opening from any other, even by the same process."""
@@ -55,8 +56,8 @@ class Desk:
         )
 
 
-@dataclass(frozen=True)
-class Record:
+@dataclass(frozen=True, eq=False, repr=False)
+class Record(Value):
     """One screening as stored: its answers, status, language, and the desk that has it."""
 
     id: str
@@ -74,8 +75,8 @@ class Record:
     note: str | None = None  # one of NOTES: why an unfinished interview stopped
 
 
-@dataclass(frozen=True)
-class Change:
+@dataclass(frozen=True, eq=False, repr=False)
+class Change(Value):
     """One answer changed on a complete record: who, when, and the values as stored JSON."""
 
     question: str

@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
+from screening.core.values import Value
+
 QUESTIONNAIRE_FILE = "questionnaire.yaml"
 RULES_FILE = "rules.yaml"
 Format = Literal["text", "html", "md", "json"]
@@ -20,8 +22,8 @@ TEMPLATES: dict[Format, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Snapshot:
+@dataclass(frozen=True, eq=False, repr=False)
+class Snapshot(Value):
     """The definition files and templates as read: their texts, and a hash of them."""
 
     questionnaire: str

@@ -19,6 +19,7 @@ from screening.core.catalog import Catalog, UnitNames
 from screening.core.messages import EN
 from screening.core.models import PLACEHOLDER, Definitions, Questionnaire
 from screening.core.questions import Words
+from screening.core.values import Value
 
 Key = tuple[str, ...]
 # English names of the languages, for staff messages and the clinician's page.
@@ -44,24 +45,24 @@ def dotted(key: Key) -> str:
     return ".".join(key)
 
 
-@dataclass(frozen=True)
-class Entry:
+@dataclass(frozen=True, eq=False, repr=False)
+class Entry(Value):
     """One translated text, and the hash of the English it was translated from."""
 
     hash: str
     text: str
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, eq=False, repr=False)
+class Finding(Value):
     """A problem with one key of a translation (the adapter finds its line)."""
 
     key: Key
     message: str
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(frozen=True, eq=False, repr=False)
+class Source(Value):
     """The English a translation must cover: texts by key, and the keys it may leave out."""
 
     texts: Mapping[Key, str]

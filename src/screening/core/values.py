@@ -1,9 +1,9 @@
-"""``Value``: equality, hashing and a repr by fields, written once for the definitions'
-frozen dataclasses (questions, conditions, models), which declare ``eq=False, repr=False``.
+"""``Value``: equality, hashing and a repr by fields, written once for the core's frozen
+dataclasses (definitions, records, prompts, messages), which declare ``eq=False, repr=False``.
 
 A dataclass writes these three methods for each class as source text and compiles it when
-the module is imported: on Python 3.11 about 60 µs a method. The interview loads every
-definition class before its first question, so here they are written once instead.
+the module is imported: on Python 3.11 about 60 µs a method. The interview loads some forty
+of these classes before its first question, so here they are written once instead.
 """
 
 from __future__ import annotations
