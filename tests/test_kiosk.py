@@ -537,3 +537,25 @@ def test_arrow_keys_are_offered_only_where_there_is_a_choice_to_move_between(
         )
     assert picked == choices[0][0]
     assert ("(arrow keys, then Enter)" in "".join(here.screen.transcript)) is hint
+
+
+def test_a_patient_who_stops_also_reads_the_crisis_line(run: Run, kinds_dir: Path) -> None:
+    line = "If you are thinking about hurting yourself, tell the front desk now."
+    questionnaire = kinds_dir / "questionnaire.yaml"
+    title = "title: Test clinic questionnaire\n"
+    questionnaire.write_text(
+        questionnaire.read_text().replace(title, f"{title}crisis_line: {line}\n")
+    )
+    steps: list[Step] = [
+        ("Press Enter to start.", "\r"),
+        ("Where does it hurt?", "knee\r"),
+        ("How long have you had pain?", "\x03"),
+        ("Stop and hand back to the front desk?", "y"),
+        ("Press Enter when you are done.", "\r"),
+        *LEAVE,
+    ]
+    here, saved = run(steps)
+    assert saved == 1
+    written = "".join(here.screen.transcript)
+    stopped = written[written.index("You stopped the form.") :]
+    assert line in stopped and stopped.index(line) < stopped.index("Your code for the front desk")

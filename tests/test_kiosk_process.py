@@ -210,6 +210,9 @@ def test_every_control_key_at_every_kind_of_question(
     for (prompt, kind, keys), after in zip(PROMPTS, nexts, strict=True):
         junk(child)
         still_at(child, screen.shown(), prompt, after)
+        if kind in ("typed", "choices") or prompt.startswith("Do you"):
+            # Nothing cleared the screen: the question's number is still above it.
+            assert "Question" in screen.shown().split(prompt)[0], screen.shown()
         if kind not in ("start", "done"):
             # Ctrl-C and Ctrl-D ask to stop (every control key is tried there too); no goes
             # back to the question.

@@ -29,8 +29,9 @@ MAX_LINE = 100_000
 # Ctrl-O ("accept and get the next line of history") would end a choice with no answer.
 NO_OP_KEYS = ("c-o",)
 # At the kiosk only Ctrl-C and Ctrl-D ask to stop; Ctrl-Q (which a choice takes for Ctrl-C,
-# and a typed answer for "insert the next key as it is"), Ctrl-Z and Ctrl-\ do nothing.
-KIOSK_NO_OP_KEYS = ("c-o", "c-q", "c-z", "c-\\")
+# and a typed answer for "insert the next key as it is"), Ctrl-Z and Ctrl-\ do nothing, and
+# Ctrl-L does not clear the screen (a patient alone would lose the question's number and help).
+KIOSK_NO_OP_KEYS = ("c-o", "c-q", "c-z", "c-\\", "c-l")
 Validate = Callable[[str], str | None]
 ValidateMany = Callable[[list[str]], str | None]
 Choices = Sequence[tuple[str, str]]  # (id, label)

@@ -275,7 +275,9 @@ class Kiosk:
         if form.stored and status == COMPLETE:
             self._end_screen(f"{closing_text(defs)}\n\n{code}")
         elif form.stored and note == STOPPED:
-            self._end_screen(f"{say('kiosk_stopped')}\n\n{code}")
+            # Someone who stops early may be the one who most needs the crisis line.
+            line = defs.questionnaire.crisis_line
+            self._end_screen("\n\n".join(t for t in (say("kiosk_stopped"), line, code) if t))
 
     def _keep(self, form: Form, answers: Mapping[str, AnswerValue], asked: Sequence[str]) -> None:
         """Save an answer; if the store cannot take it, say so once and go on."""
