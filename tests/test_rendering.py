@@ -93,6 +93,7 @@ def test_json_keys_are_the_published_ones(kinds: Definitions, templates: Path) -
         "language",
         "header",
         "review_first",
+        "review_first_unanswered",
         "next_step",
         "disclaimer",
         "answers",
@@ -151,3 +152,36 @@ def test_answers_read_in_the_clinicians_words(
 def test_the_patient_sees_the_wording_they_were_shown(kinds: Definitions) -> None:
     shown = show_answer(kinds.questionnaire, "conditions", ["crps"], TODAY, short=False)
     assert shown == "Complex regional pain syndrome"
+
+
+@pytest.mark.parametrize(
+    ("raw", "blank", "listed"),
+    [
+        ({"pain_duration_months": 30}, ("Opioids now", "Notes"), ()),
+        ({"pain_duration_months": 30, "opioids_now": "no"}, ("Notes",), ()),
+        (
+            {"pain_duration_months": 30, "opioids_now": "yes", "notes": "x"},
+            (),
+            ("opioids_now", "notes"),
+        ),
+    ],
+)
+def test_review_first_names_its_questions_left_blank(
+    write_defs: Any, raw: dict[str, Any], blank: tuple[str, ...], listed: tuple[str, ...]
+) -> None:
+    """An empty review-first box must not read as nothing to review: what was asked there and
+    left blank is named in it (and not again under the answers)."""
+    from screening.adapters.definition_files import load_definitions
+    from tests.conftest import KINDS_QUESTIONNAIRE, KINDS_RULES
+
+    title = "title: Test clinic questionnaire\n"
+    first = 'review_first:\n  - {question: opioids_now, choices: ["yes"]}\n  - {question: notes}\n'
+    defs = load_definitions(
+        write_defs(KINDS_QUESTIONNAIRE.replace(title, title + first), KINDS_RULES)
+    )
+    answers, problems = validate_answers(defs.questionnaire, raw, TODAY)
+    assert problems == []
+    view = summarise(defs, answers, TODAY)
+    assert view.review_first_unanswered == blank
+    assert tuple(r.id for r in view.review_first) == listed
+    assert not set(blank) & set(view.not_answered)

@@ -132,6 +132,8 @@ class SummaryView:
     amended: str = ""  # "Amended <local time>", or ""
     language: str = "en"  # the language the patient answered in
     language_note: str = ""  # the header line that says so, when it is not English
+    # The review-first questions asked and left blank, named in the review-first box.
+    review_first_unanswered: tuple[str, ...] = ()
 
     @property
     def not_answered(self) -> tuple[str, ...]:
@@ -232,6 +234,13 @@ class _Page:
         items = [row for item in self.qn.review_first if (row := self._review_row(item))]
         return tuple(flagged + items)
 
+    def review_first_unanswered(self, audience: str) -> tuple[str, ...]:
+        """The ids of the review-first questions asked but not answered, so that an empty
+        box does not read as nothing to review."""
+        asked = {q.id for q in applicable_questions(self.qn, self.answers, audience)}
+        ids = dict.fromkeys(item.question for item in self.qn.review_first)
+        return tuple(q for q in ids if q in asked and q not in self.answers)
+
     def _review_row(self, item: ReviewItem) -> Row | None:
         value = self.answers.get(item.question)
         if value is None:
@@ -315,18 +324,25 @@ def build_summary(
         for e in rs.evidence
     )
     review_first = page.review_first()
-    shown_first = {r.id for r in review_first if r.whole} | {
-        q
-        for r in review_first
-        for c in defs.questionnaire.combine
-        if c.id == r.id
-        for q in c.questions
-    }
+    unanswered_first = page.review_first_unanswered(audience)
+    # What the review-first box shows, whole, or names as not answered, is not repeated below.
+    shown_first = (
+        {r.id for r in review_first if r.whole}
+        | set(unanswered_first)
+        | {
+            q
+            for r in review_first
+            for c in defs.questionnaire.combine
+            if c.id == r.id
+            for q in c.questions
+        }
+    )
     return SummaryView(
         title=defs.questionnaire.title,
         prepared=prepared.isoformat(),
         header=page.header(record),
         review_first=review_first,
+        review_first_unanswered=tuple(defs.questionnaire[q].label for q in unanswered_first),
         sections=page.sections(audience, shown_first),
         categories=tuple(categories),
         evidence=tuple(
@@ -413,6 +429,7 @@ def summary_data(view: SummaryView) -> dict[str, Any]:
                 {"id": r.id, "label": r.label, "value": r.value, "flag": r.flag}
                 for r in view.review_first
             ],
+            "review_first_unanswered": list(view.review_first_unanswered),
             "next_step": view.next_step,
             "disclaimer": view.disclaimer,
             "answers": dict(view.answers),
