@@ -12,7 +12,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 
-from screening.adapters.prompts import PlainPrompter, QuestionaryPrompter
+from screening.adapters.prompts import Choices, PlainPrompter, QuestionaryPrompter
 from screening.adapters.terminal import TerminalInterview
 from screening.core.conditions import AnswerValue
 from screening.core.errors import InputEnded, InputRefused, InterviewStopped
@@ -274,3 +274,44 @@ def test_plain_mode_script_stops_at_a_refused_line(kinds: Definitions) -> None:
     assert refused.value.message == (
         "question pain_intensity, input line 4: Enter a whole number from 0 to 10."
     )
+
+
+class Reviewing(Recording):
+    """Keeps the rows of the review as the prompter was given them."""
+
+    def __init__(self, inp: PipeInput) -> None:
+        super().__init__(inp)
+        self.rows: dict[str, str] = {}
+
+    def select(self, message: str, choices: Choices, *, default: str | None) -> str:
+        if default == "__finish__":
+            self.rows = dict(choices)
+        return super().select(message, choices, default=default)
+
+
+@pytest.mark.parametrize(
+    ("columns", "conditions", "shown"),
+    [
+        (60, ["crps", "migraine"], "  You picked 2: Complex reg..."),
+        (60, ["crps"], "  Complex regional pain syn..."),
+        (120, ["crps", "migraine"], "  Complex regional pain syndrome; Migraine"),
+    ],
+)
+def test_a_review_row_cut_to_fit_says_how_many_choices_it_has(
+    kinds: Definitions,
+    pipe: PipeInput,
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+    conditions: list[str],
+    shown: str,
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    prompter = Reviewing(pipe)
+    pipe.send_text(FINISH)
+    start: dict[str, AnswerValue] = {"pain_duration_months": 24, "conditions": conditions}
+    interview = Interview(kinds, mode="patient", today=TODAY, answers=dict(start))
+    interview.asked = [q.id for q in interview.applicable()]
+    TerminalInterview(interview, prompter, Saves()).run(opening=False)
+    row = prompter.rows["conditions"]
+    assert row.startswith("Which of these do") and row.endswith(shown), row
+    assert len(row) <= min(74, columns - 6)

@@ -14,10 +14,11 @@ from typing import TypeVar
 from screening.adapters.prompts import Prompter, fit
 from screening.core.conditions import AnswerValue
 from screening.core.errors import InputEnded, InputRefused, InterviewStopped
-from screening.core.interview import Interview, Prompt, opening_text
+from screening.core.interview import Interview, Prompt, ReviewRow, opening_text
 from screening.core.sanitize import one_line
 
 FINISH = "__finish__"
+QUESTION_ROOM = 24  # columns a review row keeps for the question when the answer is long
 REVIEW_WIDTH = 74
 T = TypeVar("T")
 Save = Callable[[Mapping[str, AnswerValue], Sequence[str]], None]
@@ -67,15 +68,14 @@ class TerminalInterview:
 
     def _review(self) -> bool:
         rows = [(FINISH, self.say("finish_row"))]
-        # Each row fits the terminal: the question is cut first, so the answer stays readable.
+        # Each row fits the terminal: the question is cut first (to QUESTION_ROOM at least), so
+        # the answer keeps the most room.
         width = max(40, min(REVIEW_WIDTH, shutil.get_terminal_size((80, 24)).columns - 6))
         for row in self.interview.review():
-            shown = self.say("skipped") if row.answer is None else _one_line(row.answer, width)
-            asked = _one_line(row.text, max(24, width - len(shown) - 2))
-            line = f"{asked}  {shown}"
-            rows.append(
-                (row.question_id, line if len(line) <= width else line[: width - 3] + "...")
-            )
+            question = one_line(row.text)
+            shown = self._review_answer(row, width - 2 - min(QUESTION_ROOM, len(question)))
+            asked = _one_line(question, width - len(shown) - 2)
+            rows.append((row.question_id, f"{asked}  {shown}"))
         self.prompter.show("\n" + self.say("check_answers"))
         picked = self._guard(
             lambda: self.prompter.select(self.say("pick_to_change"), rows, default=FINISH),
@@ -86,6 +86,16 @@ class TerminalInterview:
             return False
         finish = self.say("finish_staff" if self.interview.mode == "staff" else "finish_patient")
         return bool(self._guard(lambda: self.prompter.confirm(finish, default=True), "the review"))
+
+    def _review_answer(self, row: ReviewRow, width: int) -> str:
+        """The answer as the review row shows it. Cut to fit, a multi answer first says how
+        many choices it has, so that two rows cut alike still differ."""
+        if row.answer is None:
+            return self.say("skipped")
+        shown = _one_line(row.answer, width)
+        if row.picks > 1 and shown != one_line(row.answer):
+            shown = _one_line(f"{self.say('n_picked', n=row.picks)} {row.answer}", width)
+        return shown
 
     def _guard(self, ask: Callable[[], T], where: str) -> T:
         """Run one prompt; Ctrl-C asks whether to stop, end of input stops, and a refused

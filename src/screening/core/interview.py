@@ -60,6 +60,7 @@ class ReviewRow(Value):
     question_id: str
     text: str
     answer: str | None  # None: skipped
+    picks: int = 0  # how many choices the answer names (a multi question's), else 0
 
 
 @dataclass
@@ -193,16 +194,14 @@ class Interview:
     def review(self) -> list[ReviewRow]:
         """Every applicable question with its answer in the wording the person was shown."""
         qn = self.defs.questionnaire
-        return [
-            ReviewRow(
-                q.id,
-                q.text,
-                None
-                if q.id not in self.answers
-                else show_answer(qn, q.id, self.answers[q.id], self.today, short=False),
+        rows = []
+        for q in self.applicable():
+            value = self.answers.get(q.id)
+            shown = None if value is None else show_answer(qn, q.id, value, self.today, short=False)
+            rows.append(
+                ReviewRow(q.id, q.text, shown, len(value) if isinstance(value, list) else 0)
             )
-            for q in self.applicable()
-        ]
+        return rows
 
 
 def prefill(

@@ -76,6 +76,8 @@ Your answers will go to the doctor or nurse before your visit.""",
     "pick_to_change": "Pick an answer to change it, or finish:",
     "finish_row": "Everything is right. Finish.",
     "skipped": "(skipped)",
+    # Before a review row's answer cut to fit, when it names more than one choice.
+    "n_picked": "You picked {n}:",
     "finish_staff": "Finish and write the summary?",
     "finish_patient": "Finish and send your answers?",
     "stop_now": "Stop now? Your answers so far are kept.",
