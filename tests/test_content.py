@@ -384,11 +384,12 @@ MAX_WHOLE_GRADE = 5.0
 
 
 def _sentence(text: str) -> str:
-    return text if text.rstrip().endswith((".", "?", "!")) else text + "."
+    return text if text.rstrip().endswith((".", "?", "!", ":")) else text + "."
 
 
-def _block(defs: Definitions, q: Question) -> str:
-    """A question as the patient reads it: its text, help and choices (as short sentences)."""
+def patient_block(defs: Definitions, q: Question) -> str:
+    """A question as the patient reads it: its text, help and choices (as short sentences),
+    in the language of ``defs``."""
     parts = [q.text, *([q.help] if q.help else [])]
     choices = defs.questionnaire.choices_of(q) if q.lists_choices else ()
     parts += [c.text for c in choices if not c.retired]
@@ -404,12 +405,12 @@ PATIENT_QUESTIONS = [
 
 @pytest.mark.parametrize("question_id", PATIENT_QUESTIONS)
 def test_each_patient_question_reads_plainly(defs: Definitions, question_id: str) -> None:
-    grade = textstat.flesch_kincaid_grade(_block(defs, defs.questionnaire[question_id]))
+    grade = textstat.flesch_kincaid_grade(patient_block(defs, defs.questionnaire[question_id]))
     assert grade <= MAX_GRADE, f"{question_id}: grade {grade:.1f}"
 
 
 def test_whole_questionnaire_reads_plainly(defs: Definitions) -> None:
-    whole = " ".join(_block(defs, defs.questionnaire[q]) for q in PATIENT_QUESTIONS)
+    whole = " ".join(patient_block(defs, defs.questionnaire[q]) for q in PATIENT_QUESTIONS)
     assert textstat.flesch_kincaid_grade(whole) <= MAX_WHOLE_GRADE
 
 

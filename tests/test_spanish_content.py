@@ -18,9 +18,9 @@ from screening.adapters.translations import check_translations, in_language, rea
 from screening.core import guard
 from screening.core.interview import Interview, closing_text, opening_text
 from screening.core.models import Definitions
-from screening.core.questions import Question
 from screening.core.summary import RecordInfo, summarise
 from tests.conftest import TESTS, TODAY, Cli
+from tests.test_content import PATIENT_QUESTIONS, patient_block
 
 MIN_EASE = 70.0  # Fernández-Huerta: 70 to 80 reads "fairly easy", above 80 "easy"
 NOTE = "Answered in Spanish; typed text is shown as the patient wrote it"
@@ -51,30 +51,11 @@ def test_the_packaged_translations_are_in_step(cli: Cli) -> None:
     assert code == 0 and "translated into es" in out
 
 
-def _sentence(text: str) -> str:
-    return text if text.rstrip().endswith((".", "?", "!", ":")) else text + "."
-
-
-def _block(defs: Definitions, q: Question) -> str:
-    """A question as the patient reads it: text, help and choices, as short sentences."""
-    parts = [q.text, *([q.help] if q.help else [])]
-    choices = defs.questionnaire.choices_of(q) if q.lists_choices else ()
-    parts += [c.text for c in choices if not c.retired]
-    return " ".join(_sentence(p) for p in parts)
-
-
-PATIENT_QUESTIONS = [
-    q.id
-    for q in load_definitions(resources.rules_dir()).questionnaire.questions
-    if q.audience == "everyone"
-]
-
-
 @pytest.mark.parametrize("question_id", PATIENT_QUESTIONS)
 def test_each_spanish_block_reads_easily(
     spanish: Definitions, ease: textstatistics, question_id: str
 ) -> None:
-    block = _block(spanish, spanish.questionnaire[question_id])
+    block = patient_block(spanish, spanish.questionnaire[question_id])
     score = ease.fernandez_huerta(block)
     assert score >= MIN_EASE, f"{question_id}: {score:.1f}: {block}"
 

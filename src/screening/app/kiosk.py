@@ -216,6 +216,7 @@ class Kiosk:
         self.local, self.snapshot, self.shelf, self.screens = local, snapshot, shelf, screens
         self.lock, self.clock, self.sleep, self.console = lock, clock, sleep, console
         self.catalogs: list[Catalog] = [d.questionnaire.say for d in local.values()]
+        self.start_say = side_by_side(self.catalogs)  # the start screen's words, in each
         # With one language the start screen shows the opening; with more, the opening
         # comes after the patient picks theirs.
         self.opening = opening_text(local["en"]) if len(local) == 1 else None
@@ -228,7 +229,7 @@ class Kiosk:
             try:
                 self.screens.clear()
                 self.console.drop_typeahead()
-                self.screens.prompter.say = side_by_side(self.catalogs)
+                self.screens.prompter.say = self.start_say
                 picked = self.screens.start(self.opening, self.catalogs)
             except CLOSED:
                 raise InputEnded("the terminal closed") from None

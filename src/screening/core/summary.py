@@ -205,10 +205,13 @@ class _Page:
                     rows.append(row)
         return rows
 
-    def sections(self, audience: str, shown_first: set[str]) -> tuple[Section, ...]:
+    def asked(self, audience: str) -> set[str]:
+        """The ids of the questions this audience is asked, given the answers."""
+        return {q.id for q in applicable_questions(self.qn, self.answers, audience)}
+
+    def sections(self, asked: set[str], shown_first: set[str]) -> tuple[Section, ...]:
         """The answers by section, leaving out what the header and review-first show."""
         found: dict[str, tuple[list[str], list[str]]] = {}
-        asked = {q.id for q in applicable_questions(self.qn, self.answers, audience)}
         for q in self.qn.questions:
             if q.section == self.qn.header_section or q.id in shown_first:
                 continue
@@ -234,10 +237,9 @@ class _Page:
         items = [row for item in self.qn.review_first if (row := self._review_row(item))]
         return tuple(flagged + items)
 
-    def review_first_unanswered(self, audience: str) -> tuple[str, ...]:
+    def review_first_unanswered(self, asked: set[str]) -> tuple[str, ...]:
         """The ids of the review-first questions asked but not answered, so that an empty
         box does not read as nothing to review."""
-        asked = {q.id for q in applicable_questions(self.qn, self.answers, audience)}
         ids = dict.fromkeys(item.question for item in self.qn.review_first)
         return tuple(q for q in ids if q in asked and q not in self.answers)
 
@@ -324,7 +326,8 @@ def build_summary(
         for e in rs.evidence
     )
     review_first = page.review_first()
-    unanswered_first = page.review_first_unanswered(audience)
+    asked = page.asked(audience)
+    unanswered_first = page.review_first_unanswered(asked)
     # What the review-first box shows, whole, or names as not answered, is not repeated below.
     shown_first = (
         {r.id for r in review_first if r.whole}
@@ -343,7 +346,7 @@ def build_summary(
         header=page.header(record),
         review_first=review_first,
         review_first_unanswered=tuple(defs.questionnaire[q].label for q in unanswered_first),
-        sections=page.sections(audience, shown_first),
+        sections=page.sections(asked, shown_first),
         categories=tuple(categories),
         evidence=tuple(
             EvidenceView(clean_text(e.text), tuple(sorted(numbers[s] for s in e.sources)))
