@@ -566,6 +566,19 @@ def test_example_patient_prints_on_one_page(defs: Definitions, paper: Any) -> No
 
 
 @pytest.mark.usefixtures("printing")
+@pytest.mark.parametrize("patient", PATIENTS, ids=lambda p: p.stem)
+def test_each_golden_patient_prints_on_one_a4_page(cli: Cli, patient: Path, tmp_path: Path) -> None:
+    """As `summary --answers` prints it, with the record line in the header."""
+    import pypdf
+
+    out = tmp_path / "page.pdf"
+    code, _, err = cli("summary", "--answers", str(patient), "--format", "pdf", "--output",
+                       str(out), "--paper", "a4")  # fmt: skip
+    assert code == 0, err
+    assert len(pypdf.PdfReader(out).pages) == 1
+
+
+@pytest.mark.usefixtures("printing")
 def test_example_page_looks_like_the_golden_one(defs: Definitions, tmp_path: Path) -> None:
     from PIL import Image
 
