@@ -113,6 +113,8 @@ BROKEN_QUESTIONNAIRE = [
     ),
     ("text: Anything else?", "text: Are you eligible?", 27, "decision language"),
     ("label: How long", "label: [unclosed", 6, "not valid YAML"),
+    # A text question's kind is also the name of its field 'text': the id's line, not that.
+    ("  - id: notes", "  - id: Notes", 24, "question Notes: id: String should match pattern"),
 ]
 
 

@@ -148,6 +148,7 @@ def _load(
     except ValidationError as exc:
         found: list[Problem] = []
         for err in exc.errors():
+            err["loc"] = _untagged(tree, err["loc"])
             if err["type"] == "question_type":  # point at the type line, not the question
                 err["loc"] = (*err["loc"], "type")
             problem = Problem(_where(path, tree, err["loc"]), _message(tree, err))
@@ -160,6 +161,19 @@ def _load(
                 found.append(problem)
         problems.extend(found)
         return tree, None
+
+
+def _untagged(tree: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The path without the question's kind, which the validator puts after its index: the
+    kind ``text`` is also a question's field, so the path would be read into that field."""
+    if len(loc) > 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        try:
+            kind = tree["questions"][loc[1]].get("type")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return loc
+        if loc[2] == kind:
+            return (*loc[:2], *loc[3:])
+    return loc
 
 
 def _where(path: Path, tree: Any, loc: tuple[str | int, ...]) -> str:
